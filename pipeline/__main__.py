@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "pipeline.ingest.cli",
     "pipeline.language.cli",
     "pipeline.entities.cli",
+    "pipeline.ner_training.cli",
     "pipeline.topics.cli",
     "pipeline.report.cli",
     "pipeline.review.cli",
