@@ -1,0 +1,1 @@
+"""Readers for the gold data sets the project ships under data/."""
