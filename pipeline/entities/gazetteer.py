@@ -1,0 +1,158 @@
+"""The gazetteer of known entities: canonical id, label, name and variants per language.
+
+The file (`models/gazetteer/entities.tsv`, format in `models/gazetteer/README.md`) is meant to be
+read and extended by scholars: one entity per line, tab-separated columns
+`id  label  name  en  ru  kk  other`, variants inside a column separated by ` | `.
+
+Two uses:
+- **lookup**: any mention whose normalised key equals a variant's key gets that entity's id
+  (institution keys via `match_key`, people via `person_key`), so inflected or transliterated
+  forms found by a model or a rule are linked even when they are not listed verbatim;
+- **matching**: UNIVERSITY and AGREEMENT variants are also searched for in the text, which finds
+  abbreviations and names a model misses ("MGIMO", "Назарбаев Университет").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.entities.normalize import match_key, person_key
+from pipeline.errors import PipelineError
+
+COLUMNS = ("id", "label", "name", "en", "ru", "kk", "other")
+LABELS = ("UNIVERSITY", "PERSON", "AGREEMENT", "ORG", "GPE", "LOC")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.:-]*$")
+_CYR_LETTERS = "а-яёәіңғүұқөһ"
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    """One known entity."""
+
+    id: str
+    label: str
+    name: str
+    variants: tuple[str, ...]
+    line: int = 0
+
+
+@dataclass
+class GazetteerMatch:
+    """A variant found in a text."""
+
+    start: int
+    end: int
+    entry: GazetteerEntry
+
+
+@dataclass
+class Gazetteer:
+    """Known entities with key lookup and text matching."""
+
+    entries: list[GazetteerEntry] = field(default_factory=list)
+    source: str = "<memory>"
+
+    def __post_init__(self) -> None:
+        self._by_key: dict[tuple[str, str], GazetteerEntry] = {}
+        for e in self.entries:
+            for v in (e.name, *e.variants):
+                key = self.key(e.label, v)
+                if key:
+                    # First listed entity wins a shared key: order in the file is the tie-break.
+                    self._by_key.setdefault((e.label, key), e)
+        self._pattern = self._compile()
+
+    @staticmethod
+    def key(label: str, text: str) -> str:
+        """The lookup key of `text` for an entity of `label`."""
+        return person_key(text) if label == "PERSON" else match_key(text)
+
+    def lookup(self, label: str, text: str) -> GazetteerEntry | None:
+        """The known entity that `text` (a mention of `label`) names, if any."""
+        return self._by_key.get((label, self.key(label, text)))
+
+    def _compile(self) -> re.Pattern[str] | None:
+        alternatives: list[tuple[str, str]] = []
+        self._variant_entry: dict[str, GazetteerEntry] = {}
+        for e in self.entries:
+            if e.label == "PERSON":
+                continue  # people are found by the NER models and linked by key
+            for v in sorted({e.name, *e.variants}):
+                if len(v) < 2:
+                    continue
+                alternatives.append((v, e.id))
+        if not alternatives:
+            return None
+        parts = []
+        for i, (v, eid) in enumerate(sorted(alternatives, key=lambda a: (-len(a[0]), a[0]))):
+            group = f"g{i}"
+            self._variant_entry[group] = next(e for e in self.entries if e.id == eid)
+            body = re.escape(v).replace(r"\ ", r"\s+")
+            is_abbrev = v.upper() == v or any(c.isupper() for c in v[1:] if c.isalpha()) and " " not in v
+            flags = "" if is_abbrev else "(?i:"
+            # Cyrillic names inflect: allow a short case ending after the last word.
+            ending = f"[{_CYR_LETTERS}]{{0,4}}" if re.search(f"[{_CYR_LETTERS}]$", v) and not is_abbrev else ""
+            core = f"{body}{ending}"
+            parts.append(f"(?P<{group}>{flags}{core}{')' if flags else ''})")
+        return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])")
+
+    def find(self, text: str) -> list[GazetteerMatch]:
+        """Non-overlapping variant occurrences in `text`, longest variant first at each position."""
+        if self._pattern is None:
+            return []
+        return [GazetteerMatch(m.start(), m.end(), self._variant_entry[m.lastgroup])
+                for m in self._pattern.finditer(text) if m.lastgroup]
+
+
+def _split_variants(cell: str) -> list[str]:
+    return [v.strip() for v in cell.split("|") if v.strip()]
+
+
+def parse_gazetteer(text: str, source: str = "<memory>") -> Gazetteer:
+    """Parse gazetteer TSV text; a malformed line raises `PipelineError` naming the file and line."""
+    entries: list[GazetteerEntry] = []
+    seen: dict[str, int] = {}
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip("\n\r")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cells = line.split("\t")
+        if cells[0] == "id":
+            continue  # header
+        where = f"{source}, line {lineno}"
+        if len(cells) < 3 or len(cells) > len(COLUMNS):
+            raise PipelineError(
+                f"{where}: expected {len(COLUMNS)} tab-separated columns "
+                f"({', '.join(COLUMNS)}; variant columns may be empty), found {len(cells)}. "
+                "Separate columns with a single tab and variants with ' | '.")
+        cells += [""] * (len(COLUMNS) - len(cells))
+        eid, label, name = (c.strip() for c in cells[:3])
+        if not _ID.match(eid):
+            raise PipelineError(f"{where}: id '{eid}' must be lowercase letters, digits and _ . : - "
+                                "(e.g. univ:mgimo).")
+        if label not in LABELS:
+            raise PipelineError(f"{where}: label '{label}' is not one of {', '.join(LABELS)}.")
+        if not name:
+            raise PipelineError(f"{where}: the canonical name (third column) is empty.")
+        if eid in seen:
+            raise PipelineError(f"{where}: id '{eid}' is already used on line {seen[eid]}; "
+                                "ids must be unique.")
+        seen[eid] = lineno
+        variants = tuple(v for cell in cells[3:] for v in _split_variants(cell))
+        entries.append(GazetteerEntry(eid, label, name, variants, lineno))
+    return Gazetteer(entries, source)
+
+
+def load_gazetteer(path: str | Path) -> Gazetteer:
+    """Read the gazetteer file at `path` (UTF-8 TSV)."""
+    p = Path(path)
+    if not p.exists():
+        raise PipelineError(f"{p}: gazetteer not found. It ships under models/gazetteer/; "
+                            "set entities.gazetteer in params.yaml to its path.")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise PipelineError(f"{p}: not UTF-8 ({exc}). Save the file as UTF-8.") from exc
+    return parse_gazetteer(text, str(p))
