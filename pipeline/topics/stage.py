@@ -1,0 +1,244 @@
+"""The topics stage: passages, languages and entities in; outputs/topics/ and metrics out.
+
+`analyse` is the core: plain DataFrames and an embedding matrix in, a `TopicsResult` out,
+no files touched, so it can be tested and reused from a notebook. `run_stage` reads the
+files, embeds through the cache and writes everything atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipeline.atomic import atomic_directory, write_json
+from pipeline.errors import PipelineError
+from pipeline.topics import compare, terms
+from pipeline.topics.cache import EmbeddingCache
+from pipeline.topics.embeddings import Embedder, make_embedder
+from pipeline.topics.model import fit_topics
+from pipeline.topics.settings import CompareSettings, TopicSettings
+from pipeline.topics.vectorizer import make_vectorizer
+
+log = logging.getLogger(__name__)
+
+
+def read_table(path: str | Path, what: str, required: tuple[str, ...], made_by: str) -> pd.DataFrame:
+    """Read a Parquet input, with a message that says which stage makes it when it is missing."""
+    p = Path(path)
+    if not p.exists():
+        raise PipelineError(f"{p}: {what} not found. Run `{made_by}` first (or `dvc repro topics`).")
+    try:
+        frame = pd.read_parquet(p)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise PipelineError(f"{p}: not a readable Parquet file ({exc}). Re-run `{made_by}`.") from exc
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise PipelineError(
+            f"{p}: missing column(s) {missing} required by the topics stage "
+            f"(see docs/DATA_CONTRACTS.md). Re-run `{made_by}` with the current code."
+        )
+    return frame
+
+
+def assemble_passages(passages: pd.DataFrame, languages: pd.DataFrame, min_chars: int) -> tuple[pd.DataFrame, list[str]]:
+    """Passages with their language, in a stable order, without passages too short to embed.
+
+    Returns (frame, notes). A passage the language stage did not label gets lang "und".
+    """
+    notes: list[str] = []
+    dupes = passages["passage_id"].duplicated()
+    if dupes.any():
+        first = passages.loc[dupes, "passage_id"].iloc[0]
+        raise PipelineError(f"passages.parquet: passage_id '{first}' occurs more than once. Re-run `python -m pipeline ingest`.")
+    frame = passages.drop(columns=[c for c in ("lang",) if c in passages.columns])
+    frame = frame.merge(languages[["passage_id", "lang"]].drop_duplicates("passage_id"), on="passage_id", how="left")
+    frame["lang"] = frame["lang"].fillna("und").astype(str).replace("", "und")
+    unlabelled = int((frame["lang"] == "und").sum())
+    if unlabelled:
+        notes.append(f"{unlabelled} passage(s) have no detected language ('und'); their terms are listed under 'und'.")
+    frame["text"] = frame["text"].fillna("").astype(str)
+    short = frame["text"].str.strip().str.len() < min_chars
+    if short.any():
+        notes.append(f"{int(short.sum())} passage(s) shorter than {min_chars} characters (topics.min_chars) "
+                     f"were not given a topic.")
+    frame = frame[~short]
+    order = [c for c in ("doc_id", "passage_index", "passage_id") if c in frame.columns]
+    return frame.sort_values(order, kind="stable").reset_index(drop=True), notes
+
+
+def embed_passages(texts: list[str], embedder: Embedder, cache_dir: str | Path | None) -> tuple[np.ndarray, int]:
+    """Vectors for `texts`, through the cache when the embedder allows it; (vectors, n embedded)."""
+    if cache_dir is None or not embedder.cacheable:
+        return embedder.embed(texts), len(texts)
+    cache = EmbeddingCache(cache_dir, embedder.name)
+    return cache.embed(texts, embedder)
+
+
+@dataclass
+class TopicsResult:
+    """Every table of outputs/topics/, plus groups.json and the metrics."""
+
+    topics: pd.DataFrame
+    assignments: pd.DataFrame
+    prevalence: pd.DataFrame
+    differences: pd.DataFrame
+    distinctive_terms: pd.DataFrame
+    topic_group_terms: pd.DataFrame
+    entity_emphasis: pd.DataFrame
+    groups: dict
+    metrics: dict
+    model: object = field(default=None, repr=False)
+
+
+def analyse(corpus: pd.DataFrame, embeddings: np.ndarray, entities: pd.DataFrame,
+            topic_settings: TopicSettings, compare_settings: CompareSettings,
+            embedder: Embedder | None = None, notes: list[str] | None = None) -> TopicsResult:
+    """Fit topics on `corpus` (one row per passage) and compare groups of documents."""
+    notes = list(notes or [])
+    column = compare_settings.group_column
+    groups = compare.check_group_column(corpus, column, list(compare_settings.groups))
+    texts = corpus["text"].tolist()
+    fit = fit_topics(texts, embeddings, topic_settings, embedder)
+    topics = fit.topics
+    langs = corpus["lang"].to_numpy(dtype=object).astype(str)
+    pids = corpus["passage_id"].to_numpy(dtype=object).astype(str)
+
+    vectorizer = make_vectorizer(len(texts), topic_settings.min_df, topic_settings.max_df)
+    counts = vectorizer.fit_transform(texts).tocsr()
+    vocabulary = vectorizer.get_feature_names_out().astype(str)
+    top = terms.top_terms_by_language(counts, vocabulary, topics, langs, topic_settings.n_top_terms)
+    reps = terms.representative_passages(embeddings, topics, pids, topic_settings.n_representative)
+    coherence = terms.npmi_coherence(counts, vocabulary, langs, top, topics)
+
+    topic_rows, labels = [], {}
+    for topic in sorted(set(topics.tolist())):
+        mask = topics == topic
+        lang_sizes = pd.Series(langs[mask]).value_counts().sort_index().to_dict()
+        labels[topic] = terms.make_label(topic, top.get(topic, {}), lang_sizes)
+        topic_rows.append({
+            "topic_id": int(topic), "label": labels[topic], "size": int(mask.sum()),
+            "top_terms": json.dumps(top.get(topic, {}), ensure_ascii=False, sort_keys=True),
+            "representative_passages": json.dumps(reps[topic], ensure_ascii=False),
+            "n_docs": int(corpus.loc[mask, "doc_id"].nunique()),
+            "languages": json.dumps({k: int(v) for k, v in lang_sizes.items()}, sort_keys=True),
+            "coherence": coherence.get(topic, float("nan")),
+        })
+    topic_table = pd.DataFrame(topic_rows)
+
+    assignments = pd.DataFrame({
+        "passage_id": pids, "doc_id": corpus["doc_id"].astype(str).to_numpy(), "topic_id": topics,
+        "probability": terms.centroid_similarity(embeddings, topics), "lang": langs,
+    })
+
+    group = compare.group_values(corpus, column).to_numpy(dtype=object).astype(str)
+    included = np.isin(group, groups)
+    if (~included).any():
+        left_out = corpus.loc[~included]
+        notes.append(f"{len(left_out)} passage(s) from {left_out['doc_id'].nunique()} document(s) have no "
+                     f"value (or a value not in compare.groups) in '{column}' and are left out of the comparison.")
+    assign_groups = assignments.assign(group=group)[included]
+    boot = compare.bootstrap_prevalence(assign_groups, groups, compare_settings)
+    too_small = {g for g in groups if boot.n_docs[g] < compare_settings.min_docs_per_group}
+    prevalence = compare.prevalence_table(boot, column, compare_settings.ci_level)
+    differences = compare.difference_table(boot, column, compare_settings.ci_level, too_small)
+    for g in groups:
+        if g in too_small:
+            notes.append(f"Group '{g}' has {boot.n_docs[g]} document(s), fewer than compare.min_docs_per_group="
+                         f"{compare_settings.min_docs_per_group}: its intervals only resample those few documents "
+                         f"and no difference involving it is marked distinguishable.")
+    notes += compare.difference_notes(differences, compare_settings.ci_level, labels)
+    distinct = compare.distinctive_terms(counts[included], vocabulary, langs[included], group[included],
+                                         groups, column, compare_settings)
+    for lang, only in compare.languages_with_one_group(langs[included], group[included], groups).items():
+        notes.append(f"All '{lang}' passages come from group '{only}': no distinctive {lang} terms can be "
+                     f"computed against the other groups.")
+    per_topic = compare.topic_group_terms(counts[included], vocabulary, topics[included], group[included],
+                                          groups, topic_settings.n_top_terms, compare_settings.prior_size)
+    per_topic["terms"] = per_topic["terms"].map(lambda t: json.dumps(t, ensure_ascii=False))
+    doc_group = corpus.assign(group=group).drop_duplicates("doc_id").set_index("doc_id")["group"]
+    emphasis = compare.entity_emphasis(entities, doc_group, groups, column, compare_settings)
+    if entities.empty:
+        notes.append("No entity mentions were available, so entity_emphasis.parquet is empty.")
+
+    lang_set = sorted(set(langs.tolist()))
+    if len(lang_set) == 1:
+        notes.append(f"All passages are in one language ({lang_set[0]}): topics cannot be checked across languages.")
+    outlier_share = float((topics == -1).mean())
+    n_topics = int(len(set(topics.tolist()) - {-1}))
+    if fit.outliers_before_reduction:
+        notes.append(f"HDBSCAN left {fit.outliers_before_reduction} passage(s) as outliers; after "
+                     f"reduce_outliers ({topic_settings.outlier_strategy}) {int((topics == -1).sum())} remain.")
+    coherent = [v for k, v in coherence.items() if k != -1]
+    metrics = {
+        "n_topics": n_topics,
+        "outlier_share": round(outlier_share, 6),
+        "outlier_share_before_reduction": round(fit.outliers_before_reduction / len(topics), 6),
+        "coherence": round(float(np.mean(coherent)), 6) if coherent else None,
+        "n_passages": int(len(topics)),
+        "n_documents": int(corpus["doc_id"].nunique()),
+        "cross_language_topics": int(sum(1 for t in topic_rows if t["topic_id"] != -1
+                                         and len(json.loads(t["languages"])) > 1)),
+    }
+    groups_json = {
+        "group_column": column,
+        "groups": {g: {"n_docs": boot.n_docs[g], "n_passages": boot.n_passages[g], "too_small": g in too_small}
+                   for g in groups},
+        "min_docs_per_group": compare_settings.min_docs_per_group,
+        "ci_level": compare_settings.ci_level,
+        "n_boot": compare_settings.n_boot,
+        "prevalence": "mean over the group's documents of each document's share of passages in the topic; "
+                      "intervals are bootstrap percentiles over documents",
+        "coherence": "NPMI of top-term pairs, co-occurrence within passages of the same language",
+        "clustering": fit.plan.as_dict(),
+        "notes": notes,
+    }
+    return TopicsResult(topic_table, assignments, prevalence, differences, distinct, per_topic, emphasis,
+                        groups_json, metrics, fit.model)
+
+
+def write_result(result: TopicsResult, out_dir: str | Path, metrics_path: str | Path) -> None:
+    """Write outputs/topics/ as a whole (atomically) and the metrics file."""
+    tables = {
+        "topics": result.topics, "assignments": result.assignments, "prevalence": result.prevalence,
+        "differences": result.differences, "distinctive_terms": result.distinctive_terms,
+        "topic_group_terms": result.topic_group_terms, "entity_emphasis": result.entity_emphasis,
+    }
+    with atomic_directory(out_dir) as tmp:
+        for name, frame in tables.items():
+            frame.to_parquet(tmp / f"{name}.parquet", index=False)
+        (tmp / "groups.json").write_text(
+            json.dumps(result.groups, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    write_json(metrics_path, result.metrics)
+
+
+ENTITY_COLUMNS = ("passage_id", "doc_id", "label", "canonical_id", "canonical_name", "text")
+
+
+def run_stage(passages_path: str | Path, languages_path: str | Path, entities_path: str | Path | None,
+              out_dir: str | Path, metrics_path: str | Path, cache_dir: str | Path | None,
+              topic_settings: TopicSettings, compare_settings: CompareSettings,
+              embedder: Embedder | None = None) -> dict:
+    """Read inputs, embed through the cache, analyse, write. Returns a summary for the log line."""
+    started = time.perf_counter()
+    passages = read_table(passages_path, "passages", ("doc_id", "passage_id", "text"), "python -m pipeline ingest")
+    languages = read_table(languages_path, "language labels", ("passage_id", "lang"), "python -m pipeline language")
+    if entities_path:
+        entities = read_table(entities_path, "entity mentions", ENTITY_COLUMNS, "python -m pipeline entities")
+    else:
+        entities = pd.DataFrame(columns=list(ENTITY_COLUMNS))
+    corpus, notes = assemble_passages(passages, languages, topic_settings.min_chars)
+    # fail on a bad grouping column before minutes of embedding
+    compare.check_group_column(corpus, compare_settings.group_column, list(compare_settings.groups))
+    embedder = embedder or make_embedder(topic_settings.embedding, topic_settings.seed, topic_settings.batch_size)
+    vectors, n_new = embed_passages(corpus["text"].tolist(), embedder, cache_dir)
+    result = analyse(corpus, vectors, entities, topic_settings, compare_settings, embedder, notes)
+    write_result(result, out_dir, metrics_path)
+    return {"passages": len(corpus), "embedded": n_new, "topics": result.metrics["n_topics"],
+            "outlier_share": result.metrics["outlier_share"], "seconds": round(time.perf_counter() - started, 1),
+            "out": str(out_dir)}
