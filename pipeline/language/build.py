@@ -1,0 +1,45 @@
+"""Build the language models committed under models/langid/ from the shipped data (TRAIN split only).
+
+- `langdetect-kk.json`: langdetect profile for Kazakh (KazNERD TRAIN sentences).
+- `romanized.npz`: en / kk-Latn / ru-Latn character model (factRuEval and KazNERD TRAIN sentences
+  transliterated; English TRAIN sentences of the seed corpus, shipped licence texts, CPython documentation prose).
+- `build_info.json`: how many sentences of which split went into each model.
+
+Deterministic: the same data gives byte-identical profiles and identical model arrays.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline import atomic
+from pipeline.language.gold import load_gold
+from pipeline.language.langdetect_kk import build_profile, write_profile
+from pipeline.language.romanized import english_reference_texts, train_romanized_model
+
+
+def build_models(repo_root: str | Path = ".", out_dir: str | Path = "models/langid") -> dict:
+    """Train both models from TRAIN-split gold sentences and write them to `out_dir`; returns build info."""
+    root = Path(repo_root)
+    out = Path(out_dir)
+    gold = [g for g in load_gold(root) if g.split == "train"]
+    by_lang = {lang: [g.text for g in gold if g.lang == lang] for lang in ("en", "kk", "ru")}
+
+    profile = build_profile(by_lang["kk"])
+    write_profile(profile, out / "langdetect-kk.json")
+
+    licence = english_reference_texts(root)
+    model = train_romanized_model(by_lang["ru"], by_lang["kk"], by_lang["en"] + licence)
+    with atomic.atomic_path(out / "romanized.npz") as tmp:
+        model.save(tmp)
+
+    info = {
+        "split": "train (sha1 of sentence text, see pipeline/language/gold.py)",
+        "langdetect-kk": {"sentences": len(by_lang["kk"]), "source": "data/kaznerd/IOB2_valid.txt",
+                          "ngrams": len(profile["freq"]), "n_words": profile["n_words"]},
+        "romanized": {"classes": model.classes, "ngrams": len(model.ngrams),
+                      "ru_sentences": len(by_lang["ru"]), "kk_sentences": min(len(by_lang["kk"]), 2000),
+                      "en_sentences": len(by_lang["en"]), "en_reference_lines": len(licence)},
+    }
+    atomic.write_json(out / "build_info.json", info)
+    return info

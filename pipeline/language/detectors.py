@@ -1,0 +1,285 @@
+"""Language detectors behind one small interface, swappable by name in params.yaml.
+
+Every detector maps a batch of texts to `(lang, confidence)` pairs (ISO 639-1, "und" when it
+abstains). The names:
+
+- `langdetect`: langdetect 1.0.9 with its 55 stock profiles (no Kazakh).
+- `langdetect-kk`: the same plus our Kazakh profile (`models/langid/langdetect-kk.json`).
+- `lingua`: lingua-language-detector restricted to the configured languages, preloaded.
+- `py3langid`: py3langid restricted to the configured languages, probabilities normalised.
+- `project`: script rules + Kazakh/Ukrainian/Belarusian letters + the romanized-Russian model +
+  lingua restricted to the configured languages for what the rules leave open (the default).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+from pipeline.errors import PipelineError
+from pipeline.language import script as scripts
+from pipeline.language.charnb import CharNgramNB
+
+MODELS_DIR = Path("models/langid")
+ROMANIZED_MODEL = MODELS_DIR / "romanized.npz"
+KAZAKH_PROFILE = MODELS_DIR / "langdetect-kk.json"
+
+DETECTOR_NAMES = ("project", "lingua", "py3langid", "langdetect-kk", "langdetect")
+
+# Languages a script alone decides when none of the configured languages is written in it.
+SCRIPT_LANGUAGE = {"Jpan": "ja", "Kore": "ko", "Grek": "el", "Hebr": "he", "Armn": "hy", "Geor": "ka",
+                   "Thai": "th", "Arab": "ar", "Deva": "hi", "Hans": "zh", "Hant": "zh", "Hani": "zh"}
+# Languages for which a script cannot tell the language apart (Arabic script: ar, fa, ur, ...).
+AMBIGUOUS_SCRIPTS = {"Arab", "Deva"}
+
+
+class Detector(Protocol):
+    """Anything that assigns a language to each text of a batch."""
+
+    name: str
+
+    def detect_many(self, texts: Sequence[str]) -> list[tuple[str, float]]:
+        """(ISO 639-1 code or "und", confidence 0..1) for each text, in order."""
+        ...
+
+
+def _iso(language) -> str:
+    return language.iso_code_639_1.name.lower()
+
+
+class LinguaDetector:
+    """lingua restricted to `languages` with preloaded models (built once, on first use)."""
+
+    name = "lingua"
+
+    def __init__(self, languages: Sequence[str]):
+        from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+        codes = []
+        for code in languages:
+            try:
+                codes.append(IsoCode639_1.from_str(code))
+            except ValueError as exc:
+                raise PipelineError(f"params.yaml language.languages: lingua has no language '{code}'.") from exc
+        if len(codes) < 2:
+            raise PipelineError("params.yaml language.languages: give at least two languages.")
+        self.languages = tuple(languages)
+        self._detector = (LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
+                          .with_preloaded_language_models().build())
+
+    def detect_many(self, texts: Sequence[str]) -> list[tuple[str, float]]:
+        """Top language and lingua's confidence; "und" when lingua finds no evidence."""
+        out = []
+        for values in self._detector.compute_language_confidence_values_in_parallel(list(texts)):
+            if not values or values[0].value <= 0:
+                out.append(("und", 0.0))
+            else:
+                out.append((_iso(values[0].language), float(values[0].value)))
+        return out
+
+    def scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """Confidence of every configured language for each text."""
+        return [{_iso(v.language): float(v.value) for v in values}
+                for values in self._detector.compute_language_confidence_values_in_parallel(list(texts))]
+
+
+class Py3langidDetector:
+    """py3langid restricted to `languages`, with normalised probabilities."""
+
+    name = "py3langid"
+
+    def __init__(self, languages: Sequence[str]):
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        unknown = sorted(set(languages) - set(self._identifier.nb_classes))
+        if unknown:
+            raise PipelineError(f"params.yaml language.languages: py3langid has no language(s) {unknown}.")
+        self._identifier.set_languages(list(languages))
+
+    def detect_many(self, texts: Sequence[str]) -> list[tuple[str, float]]:
+        """Top language and its normalised probability."""
+        out = []
+        for text in texts:
+            lang, prob = self._identifier.classify(text)
+            out.append((str(lang), float(prob)) if prob > 0 else ("und", 0.0))
+        return out
+
+
+class LangdetectDetector:
+    """langdetect with the stock profiles, optionally plus extra ones (the Kazakh profile)."""
+
+    def __init__(self, extra_profiles: Sequence[str | Path] = (), name: str = "langdetect"):
+        from pipeline.language.langdetect_kk import make_factory
+
+        self.name = name
+        self._factory = make_factory(extra_profiles, seed=0)
+
+    def detect_many(self, texts: Sequence[str]) -> list[tuple[str, float]]:
+        """Top language (zh-cn / zh-tw reported as zh) and its probability."""
+        from langdetect.lang_detect_exception import LangDetectException
+
+        out = []
+        for text in texts:
+            detector = self._factory.create()
+            detector.append(text)
+            try:
+                best = detector.get_probabilities()[0]
+            except (LangDetectException, IndexError):
+                out.append(("und", 0.0))
+                continue
+            out.append((best.lang.split("-")[0], float(best.prob)))
+        return out
+
+
+class ProjectDetector:
+    """Rules where the letters decide, trained models where they do not.
+
+    - Han, kana, Hangul, Greek, ... : the script decides (zh, ja, ko, el, ...).
+    - Cyrillic: ї/є/ґ mean Ukrainian and ў Belarusian (no configured language shares them);
+      a text whose letters are at least `kk_letter_share` Kazakh-specific (ә ғ қ ң ө ұ ү һ і) is
+      Kazakh; a text of `long_text_letters` letters with none of them is Russian; lingua,
+      restricted to the configured Cyrillic languages, decides the rest (short texts, names).
+    - Latin: the romanized model tells English from romanized Russian and Kazakh; lingua decides
+      between the configured Latin languages when English is not the only one.
+    """
+
+    name = "project"
+
+    def __init__(self, languages: Sequence[str], romanized_model: str | Path = ROMANIZED_MODEL,
+                 kk_letter_share: float = 0.03, long_text_letters: int = 40, romanized_min_llr: float = 8.0):
+        from lingua import IsoCode639_1, Language
+
+        self.languages = tuple(languages)
+        latin = {_iso(lang) for lang in Language.all() if _is_latin(lang)}
+        self.latin_languages = tuple(code for code in languages if code in latin)
+        self.cyrillic_languages = tuple(code for code in languages if code in _CYRILLIC_LINGUA)
+        for code in languages:
+            try:
+                IsoCode639_1.from_str(code)
+            except ValueError as exc:
+                raise PipelineError(f"params.yaml language.languages: unknown language code '{code}'.") from exc
+        # The letter shortcuts are sound only when no configured language shares Kazakh letters
+        self.letter_rules = set(self.cyrillic_languages) <= {"kk", "ru", "uk", "be"}
+        self.kk_letter_share = kk_letter_share
+        self.long_text_letters = long_text_letters
+        self.romanized_min_llr = romanized_min_llr
+        self.romanized = CharNgramNB.load(romanized_model)
+        self._lingua_cyrillic: LinguaDetector | None = None
+        self._lingua_latin: LinguaDetector | None = None
+
+    def _cyrillic_lingua(self) -> LinguaDetector:
+        if self._lingua_cyrillic is None:  # lazy: a Latin-only corpus never pays for it
+            self._lingua_cyrillic = LinguaDetector(self.cyrillic_languages)
+        return self._lingua_cyrillic
+
+    def _latin_lingua(self) -> LinguaDetector:
+        if self._lingua_latin is None:
+            self._lingua_latin = LinguaDetector(self.latin_languages)
+        return self._lingua_latin
+
+    def detect_many(self, texts: Sequence[str]) -> list[tuple[str, float]]:
+        """Language and confidence for each text (batched per route)."""
+        out: list[tuple[str, float] | None] = [None] * len(texts)
+        cyrillic_open: list[int] = []
+        latin: list[int] = []
+        for i, text in enumerate(texts):
+            script = scripts.dominant_script(text)
+            if script == "Cyrl":
+                out[i] = self._cyrillic_by_letters(text)
+                if out[i] is None:
+                    cyrillic_open.append(i)
+            elif script == "Latn":
+                latin.append(i)
+            elif script == "Zyyy":
+                out[i] = ("und", 0.0)
+            else:
+                lang = SCRIPT_LANGUAGE.get(script, "und")
+                out[i] = (lang, 0.6 if script in AMBIGUOUS_SCRIPTS else 0.99)
+        if cyrillic_open:
+            if len(self.cyrillic_languages) >= 2:
+                found = self._cyrillic_lingua().detect_many([texts[i] for i in cyrillic_open])
+            else:
+                found = [(self.cyrillic_languages[0] if self.cyrillic_languages else "ru", 0.5)] * len(cyrillic_open)
+            for i, res in zip(cyrillic_open, found, strict=True):
+                out[i] = res
+        if latin:
+            for i, res in zip(latin, self._latin([texts[i] for i in latin]), strict=True):
+                out[i] = res
+        return [r if r is not None else ("und", 0.0) for r in out]
+
+    def _cyrillic_by_letters(self, text: str) -> tuple[str, float] | None:
+        letters = [ch for ch in text.lower() if "\u0400" <= ch < "\u0530"]
+        if any(ch in scripts.UKRAINIAN_UNIQUE for ch in letters):
+            return ("uk", 0.95)
+        if any(ch in scripts.BELARUSIAN_UNIQUE for ch in letters):
+            return ("be", 0.95)
+        if not self.letter_rules or not letters:
+            return None
+        kazakh = sum(1 for ch in letters if ch in scripts.KAZAKH_UNIQUE or ch in scripts.KAZAKH_SHARED)
+        if "kk" in self.cyrillic_languages and kazakh / len(letters) >= self.kk_letter_share:
+            unique = any(ch in scripts.KAZAKH_UNIQUE for ch in letters)
+            if unique or len(letters) >= self.long_text_letters:
+                return ("kk", 0.99)
+        if kazakh == 0 and len(letters) >= self.long_text_letters and "ru" in self.cyrillic_languages:
+            return ("ru", 0.97)
+        return None
+
+    def _latin(self, texts: list[str]) -> list[tuple[str, float]]:
+        # Square brackets in references hold translations and notes ("[Migration classification:
+        # bases and taxa]", "[Electronic resource]"): the entry's language is that of the rest.
+        titles = [t if len(stripped.split()) < 2 else stripped
+                  for t, stripped in ((t, _BRACKETED.sub(" ", t)) for t in texts)]
+        scores, _ = self.romanized.log_likelihoods(titles)
+        classes = self.romanized.classes
+        en = classes.index("en")
+        proba = self.romanized.predict_proba(titles)
+        out: list[tuple[str, float] | None] = [None] * len(texts)
+        open_idx = []
+        for i in range(len(texts)):
+            best = int(scores[i].argmax())
+            # log-likelihood ratio against English: Latin text here is English unless the evidence
+            # for a romanization is strong (the threshold acts as a prior for English)
+            llr = float(scores[i, best] - scores[i, en])
+            target = classes[best].split("-")[0]
+            if best != en and llr >= self.romanized_min_llr and target in self.languages:
+                out[i] = (target, float(proba[i, best]))
+            else:
+                open_idx.append(i)
+        if open_idx:
+            if len(self.latin_languages) >= 2:
+                found = self._latin_lingua().detect_many([texts[i] for i in open_idx])
+            else:
+                only = self.latin_languages[0] if self.latin_languages else "und"
+                found = [(only, float(proba[i, en])) for i in open_idx]
+            for i, res in zip(open_idx, found, strict=True):
+                out[i] = res
+        return [r if r is not None else ("und", 0.0) for r in out]
+
+
+_BRACKETED = re.compile(r"\[[^\]]*\]")
+_CYRILLIC_LINGUA = {"kk", "ru", "uk", "be", "bg", "mk", "mn", "sr"}
+
+
+def _is_latin(language) -> bool:
+    return _iso(language) not in _CYRILLIC_LINGUA | {
+        "zh", "ja", "ko", "ar", "fa", "ur", "he", "el", "hy", "ka", "hi", "mr", "bn", "gu", "pa", "ta", "te", "th"}
+
+
+def build_detector(name: str, languages: Sequence[str], models_dir: str | Path = MODELS_DIR) -> Detector:
+    """The detector called `name`, restricted to `languages` where the library allows it."""
+    models = Path(models_dir)
+    if name == "project":
+        return ProjectDetector(languages, romanized_model=models / ROMANIZED_MODEL.name)
+    if name == "lingua":
+        return LinguaDetector(languages)
+    if name == "py3langid":
+        return Py3langidDetector(languages)
+    if name == "langdetect":
+        return LangdetectDetector()
+    if name == "langdetect-kk":
+        return LangdetectDetector([models / KAZAKH_PROFILE.name], name="langdetect-kk")
+    raise PipelineError(f"params.yaml language.detector: unknown detector '{name}'. "
+                        f"Choose one of {list(DETECTOR_NAMES)}.")
