@@ -1,0 +1,236 @@
+"""What the app shows: passages and machine entities from outputs/, indexed for fast paging.
+
+The outputs are loaded once into an in-memory SQLite database with indexes, so listing
+documents or filtering passages stays fast at 50,000 passages. Decisions are not here: they
+live in the `DecisionStore` and are combined with this catalog per request.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline.errors import PipelineError
+from pipeline.review.decisions import mention_key
+
+SCHEMA = """
+CREATE TABLE documents (doc_id TEXT PRIMARY KEY, title TEXT, year TEXT, partner TEXT, perspective TEXT,
+                        n_passages INTEGER, langs TEXT);
+CREATE TABLE passages (passage_id TEXT PRIMARY KEY, doc_id TEXT, passage_index INTEGER, lang TEXT,
+                       n_entities INTEGER, text TEXT);
+CREATE TABLE entities (mention_id TEXT, passage_id TEXT, start INTEGER, "end" INTEGER, label TEXT,
+                       text TEXT, canonical_id TEXT, canonical_name TEXT, backend TEXT, score REAL);
+CREATE INDEX passages_doc ON passages (doc_id, passage_index);
+CREATE INDEX passages_lang ON passages (lang, doc_id);
+CREATE INDEX entities_passage ON entities (passage_id, start);
+CREATE INDEX entities_label ON entities (label, passage_id);
+CREATE INDEX entities_canonical ON entities (canonical_id, passage_id);
+"""
+
+
+def _read_parquet(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise PipelineError(f"{path}: cannot be read ({exc}). Rebuild it with `dvc repro`.") from exc
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise PipelineError(f"{path}: missing column(s) {missing} (see docs/DATA_CONTRACTS.md). "
+                            f"Rebuild it with `dvc repro`.")
+    return frame
+
+
+def load_outputs(outputs: str | os.PathLike[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Passages (with a `lang` column) and the machine's entities from an outputs directory.
+
+    Machine entities come from `entities_machine.parquet` (before review); without it, from
+    `entities.parquet` minus rows the review itself produced.
+    """
+    out = Path(outputs)
+    passages_path = out / "passages.parquet"
+    if not passages_path.exists():
+        raise PipelineError(f"{passages_path} not found: run `dvc repro ingest` (or `python -m pipeline "
+                            f"ingest`) first, or point --outputs at the directory holding it.")
+    passages = _read_parquet(passages_path, ("doc_id", "passage_id", "passage_index", "text"))
+    if "lang" not in passages.columns:
+        langs_path = out / "languages.parquet"
+        if langs_path.exists():
+            langs = _read_parquet(langs_path, ("passage_id", "lang"))[["passage_id", "lang"]]
+            passages = passages.merge(langs, on="passage_id", how="left")
+        passages["lang"] = passages.get("lang", pd.Series("", index=passages.index)).fillna("")
+    machine_path = out / "entities_machine.parquet"
+    columns = ("passage_id", "start", "end", "text", "label")
+    if machine_path.exists():
+        entities = _read_parquet(machine_path, columns)
+    elif (out / "entities.parquet").exists():
+        entities = _read_parquet(out / "entities.parquet", columns)
+        if "backend" in entities.columns:
+            entities = entities[entities["backend"] != "review"]
+    else:
+        entities = pd.DataFrame(columns=list(columns))
+    entities = entities.copy()
+    if "mention_id" not in entities.columns:
+        entities["mention_id"] = [mention_key(p, s, e) for p, s, e in
+                                  zip(entities["passage_id"], entities["start"], entities["end"], strict=True)]
+    for column, default in (("canonical_id", ""), ("canonical_name", ""), ("backend", ""), ("score", 0.0)):
+        if column not in entities.columns:
+            entities[column] = default
+    return passages.reset_index(drop=True), entities.reset_index(drop=True)
+
+
+class Catalog:
+    """Indexed, read-only view of passages and machine entities; safe to share between threads."""
+
+    def __init__(self, passages: pd.DataFrame, entities: pd.DataFrame):
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.executescript(SCHEMA)
+        counts = entities.groupby("passage_id").size().to_dict() if len(entities) else {}
+        def col(frame: pd.DataFrame, name: str) -> list[str]:
+            if name not in frame.columns:
+                return [""] * len(frame)
+            return ["" if pd.isna(v) else str(v) for v in frame[name]]
+        self._db.executemany(
+            "INSERT INTO passages VALUES (?,?,?,?,?,?)",
+            zip(passages["passage_id"], passages["doc_id"], (int(i) for i in passages["passage_index"]),
+                col(passages, "lang"), (int(counts.get(p, 0)) for p in passages["passage_id"]),
+                passages["text"], strict=True),
+        )
+        docs = passages.groupby("doc_id", sort=True)
+        titles = dict(zip(passages["doc_id"], col(passages, "title"), strict=True))
+        years = dict(zip(passages["doc_id"], col(passages, "year"), strict=True))
+        partners = dict(zip(passages["doc_id"], col(passages, "partner"), strict=True))
+        persp = dict(zip(passages["doc_id"], col(passages, "perspective"), strict=True))
+        self._db.executemany(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?)",
+            [(d, titles[d], years[d], partners[d], persp[d], len(g),
+              ",".join(sorted({x for x in g["lang"].fillna("").astype(str) if x}))) for d, g in docs],
+        )
+        self._db.executemany(
+            "INSERT INTO entities VALUES (?,?,?,?,?,?,?,?,?,?)",
+            zip(entities["mention_id"], entities["passage_id"], (int(s) for s in entities["start"]),
+                (int(e) for e in entities["end"]), entities["label"].astype(str), entities["text"].astype(str),
+                col(entities, "canonical_id"), col(entities, "canonical_name"), col(entities, "backend"),
+                (float(s) if not pd.isna(s) else 0.0 for s in entities["score"]), strict=True),
+        )
+        self._db.execute("ANALYZE")
+        self.n_passages = len(passages)
+        self.labels = sorted(set(entities["label"].astype(str)))
+
+    def _q(self, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    @staticmethod
+    def _passage_filter(lang: str = "", label: str = "", canonical_id: str = "", doc_id: str = ""
+                        ) -> tuple[str, list[str]]:
+        clauses, params = [], []
+        if doc_id:
+            clauses.append("p.doc_id = ?")
+            params.append(doc_id)
+        if lang:
+            clauses.append("p.lang = ?")
+            params.append(lang)
+        if label:
+            clauses.append("p.passage_id IN (SELECT passage_id FROM entities WHERE label = ?)")
+            params.append(label)
+        if canonical_id:
+            clauses.append("p.passage_id IN (SELECT passage_id FROM entities WHERE canonical_id = ?)")
+            params.append(canonical_id)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def document_ids(self, lang: str = "", label: str = "", canonical_id: str = "") -> list[str]:
+        """Ids of documents with at least one passage matching the filters, sorted."""
+        where, params = self._passage_filter(lang, label, canonical_id)
+        return [r[0] for r in self._q(f"SELECT DISTINCT p.doc_id FROM passages p{where} ORDER BY 1", params)]
+
+    def documents(self, doc_ids: list[str]) -> list[dict[str, Any]]:
+        """Rows of the documents table for the given ids, in that order."""
+        if not doc_ids:
+            return []
+        rows = self._q(f"SELECT * FROM documents WHERE doc_id IN ({','.join('?' * len(doc_ids))})", doc_ids)
+        by_id = {r["doc_id"]: dict(r) for r in rows}
+        return [by_id[d] for d in doc_ids if d in by_id]
+
+    def passage_ids(self, doc_id: str = "", lang: str = "", label: str = "", canonical_id: str = ""
+                    ) -> list[str]:
+        """Passage ids matching the filters, in document order."""
+        where, params = self._passage_filter(lang, label, canonical_id, doc_id)
+        return [r[0] for r in self._q(f"SELECT p.passage_id FROM passages p{where} "
+                                      f"ORDER BY p.doc_id, p.passage_index", params)]
+
+    def neighbours(self, passage_id: str, doc_id: str = "", lang: str = "", label: str = "",
+                   canonical_id: str = "", keep: Any = None) -> dict[str, Any]:
+        """Previous and next passage (document order) among those matching the filters.
+
+        `keep` is an optional predicate on passage ids (e.g. review status) applied on top.
+        Also returns the 1-based position and the total when no predicate is given.
+        """
+        here = self._q("SELECT doc_id, passage_index FROM passages WHERE passage_id = ?", (passage_id,))
+        if not here:
+            return {"prev": None, "next": None, "position": None, "total": None}
+        key = (here[0][0], here[0][1])
+        where, params = self._passage_filter(lang, label, canonical_id, doc_id)
+        joiner = " AND " if where else " WHERE "
+        found: dict[str, Any] = {}
+        for name, op, order in (("next", ">", "ASC"), ("prev", "<", "DESC")):
+            found[name] = None
+            offset = 0
+            while found[name] is None:
+                rows = self._q(
+                    f"SELECT p.passage_id FROM passages p{where}{joiner}(p.doc_id, p.passage_index) {op} (?, ?) "
+                    f"ORDER BY p.doc_id {order}, p.passage_index {order} LIMIT 200 OFFSET ?",
+                    [*params, *key, offset])
+                if not rows:
+                    break
+                found[name] = next((r[0] for r in rows if keep is None or keep(r[0])), None)
+                offset += len(rows)
+        found["position"] = found["total"] = None
+        if keep is None:
+            found["total"] = self._q(f"SELECT COUNT(*) FROM passages p{where}", params)[0][0]
+            found["position"] = 1 + self._q(
+                f"SELECT COUNT(*) FROM passages p{where}{joiner}(p.doc_id, p.passage_index) < (?, ?)",
+                [*params, *key])[0][0]
+        return found
+
+    def passage_rows(self, passage_ids: list[str]) -> list[dict[str, Any]]:
+        """Short rows (no full text: a 160-character snippet) for a page of passages, in order."""
+        if not passage_ids:
+            return []
+        rows = self._q(
+            "SELECT passage_id, doc_id, passage_index, lang, n_entities, substr(text, 1, 160) AS snippet "
+            f"FROM passages WHERE passage_id IN ({','.join('?' * len(passage_ids))})", passage_ids)
+        by_id = {r["passage_id"]: dict(r) for r in rows}
+        return [by_id[p] for p in passage_ids if p in by_id]
+
+    def passage(self, passage_id: str) -> dict[str, Any] | None:
+        """One passage with its text and machine entities, or None if unknown."""
+        rows = self._q("SELECT * FROM passages WHERE passage_id = ?", (passage_id,))
+        if not rows:
+            return None
+        passage = dict(rows[0])
+        passage["entities"] = [dict(r) for r in self._q(
+            'SELECT * FROM entities WHERE passage_id = ? ORDER BY start, "end", label', (passage_id,))]
+        title = self._q("SELECT title FROM documents WHERE doc_id = ?", (passage["doc_id"],))
+        passage["title"] = title[0][0] if title else ""
+        return passage
+
+    def canonical_entities(self, query: str = "", limit: int = 50) -> list[dict[str, Any]]:
+        """Canonical entities (id, name, label, mentions) whose id or name contains `query`."""
+        like = f"%{query}%"
+        rows = self._q(
+            "SELECT canonical_id, MAX(canonical_name) AS canonical_name, MAX(label) AS label, COUNT(*) AS mentions "
+            "FROM entities WHERE canonical_id != '' AND (canonical_id LIKE ? OR canonical_name LIKE ? OR text LIKE ?) "
+            "GROUP BY canonical_id ORDER BY mentions DESC, canonical_id LIMIT ?", (like, like, like, limit))
+        return [dict(r) for r in rows]
+
+    def languages(self) -> list[str]:
+        """Languages present among passages, sorted."""
+        return [r[0] for r in self._q("SELECT DISTINCT lang FROM passages WHERE lang != '' ORDER BY 1")]
+

@@ -1,0 +1,278 @@
+"""SQLite decision store: an append-only log of annotators' decisions.
+
+Durability: WAL journal, `synchronous=FULL`, one transaction per decision; `record` returns
+only after the commit, so an acknowledged decision survives a killed process or a power cut.
+Concurrency: writers take the write lock up front (`BEGIN IMMEDIATE`) and check that the
+mention's latest decision is still the one the annotator saw; otherwise a `ConflictError`
+names who changed it, and nothing is written. Nothing is ever updated or deleted.
+An existing file that is not a readable database is never recreated or overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline import atomic
+from pipeline.errors import PipelineError
+from pipeline.review.decisions import ACTIONS, sort_key, to_json_line
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS decisions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    decision_id TEXT NOT NULL UNIQUE,
+    annotator TEXT NOT NULL,
+    timestamp TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    passage_id TEXT NOT NULL,
+    passage_sha1 TEXT NOT NULL,
+    mention_id TEXT,
+    action TEXT NOT NULL,
+    proposed TEXT,
+    result TEXT,
+    base_decision_id TEXT,
+    source TEXT NOT NULL DEFAULT 'app'
+);
+CREATE INDEX IF NOT EXISTS decisions_mention ON decisions (mention_id, seq);
+CREATE INDEX IF NOT EXISTS decisions_passage ON decisions (passage_id, seq);
+CREATE INDEX IF NOT EXISTS decisions_action_doc ON decisions (action, doc_id, passage_id);
+CREATE TRIGGER IF NOT EXISTS decisions_append_only_update BEFORE UPDATE ON decisions
+BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS decisions_append_only_delete BEFORE DELETE ON decisions
+BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+"""
+COLUMNS = ("seq", "decision_id", "annotator", "timestamp", "doc_id", "passage_id", "passage_sha1",
+           "mention_id", "action", "proposed", "result", "base_decision_id", "source")
+
+
+class ConflictError(Exception):
+    """The mention changed since the annotator loaded it; carries the newer decision."""
+
+    def __init__(self, latest: dict[str, Any]):
+        super().__init__(
+            f"{latest['annotator']} changed this mention at {latest['timestamp']} "
+            f"({latest['action']}) after you loaded it"
+        )
+        self.latest = latest
+
+
+class StoreBusyError(PipelineError):
+    """The database stayed locked by another process for longer than the busy timeout."""
+
+
+def utc_now() -> str:
+    """Current time, ISO 8601 UTC with microseconds (sortable as text)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _row_to_decision(row: sqlite3.Row | tuple) -> dict[str, Any]:
+    d = dict(zip(COLUMNS, row, strict=True))
+    d["proposed"] = json.loads(d["proposed"]) if d["proposed"] else None
+    d["result"] = json.loads(d["result"]) if d["result"] else None
+    return d
+
+
+class DecisionStore:
+    """Append-only decision log in one SQLite file; safe to share between threads and processes."""
+
+    def __init__(self, path: str | os.PathLike[str], busy_timeout_ms: int = 10_000):
+        self.path = Path(path)
+        self.busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+        existed = self.path.exists() and self.path.stat().st_size > 0
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = self._connect()
+        if existed:
+            self._check_readable(conn)
+        try:
+            conn.executescript(SCHEMA)
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        except sqlite3.DatabaseError as exc:
+            raise self._unreadable(exc) from exc
+
+    # -- connections -------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        try:
+            conn = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000,
+                                   isolation_level=None, check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            conn.execute("PRAGMA synchronous=FULL")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreBusyError(
+                    f"{self.path}: the database is locked by another process. Nothing was changed; "
+                    f"close the other program using it (or wait) and try again."
+                ) from exc
+            raise self._unreadable(exc) from exc
+        except sqlite3.DatabaseError as exc:
+            raise self._unreadable(exc) from exc
+        if str(mode).lower() != "wal":
+            raise PipelineError(f"{self.path}: could not switch the database to WAL mode (got {mode}).")
+        self._local.conn = conn
+        return conn
+
+    def _unreadable(self, exc: Exception) -> PipelineError:
+        return PipelineError(
+            f"{self.path}: cannot be read as a review database ({exc}). The file was left untouched. "
+            f"Keep a copy of it; start the app with another --db path, and restore decisions from "
+            f"the text export with `python -m pipeline review restore corpus/annotations/decisions.jsonl "
+            f"--db NEW.sqlite`."
+        )
+
+    def _check_readable(self, conn: sqlite3.Connection) -> None:
+        try:
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.DatabaseError as exc:
+            raise self._unreadable(exc) from exc
+        if result != "ok":
+            raise self._unreadable(RuntimeError(f"integrity check: {result}"))
+        if tables and "decisions" not in tables:
+            raise self._unreadable(RuntimeError("it is a SQLite file but holds no decisions table"))
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when their threads end)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # -- writing -----------------------------------------------------------------------
+    def record(self, decision: dict[str, Any], check_base: bool = True) -> dict[str, Any]:
+        """Append one decision in its own durable transaction and return it with id, seq, time.
+
+        With `check_base`, a mention decision whose `base_decision_id` is not the mention's
+        latest decision raises `ConflictError` and nothing is written.
+        """
+        d = dict(decision)
+        if d.get("action") not in ACTIONS:
+            raise ValueError(f"unknown action {d.get('action')!r}; expected one of {ACTIONS}")
+        for key in ("annotator", "doc_id", "passage_id", "passage_sha1"):
+            if not d.get(key):
+                raise ValueError(f"decision is missing {key}")
+        d.setdefault("decision_id", uuid.uuid4().hex)
+        d.setdefault("timestamp", utc_now())
+        d.setdefault("source", "app")
+        conn = self._connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreBusyError(
+                f"{self.path}: the database stayed locked for {self.busy_timeout_ms} ms; "
+                f"the decision was NOT saved. Try again."
+            ) from exc
+        try:
+            if check_base and d.get("mention_id"):
+                row = conn.execute(
+                    f"SELECT {', '.join(COLUMNS)} FROM decisions WHERE mention_id=? ORDER BY seq DESC LIMIT 1",
+                    (d["mention_id"],),
+                ).fetchone()
+                if row is not None and row[1] != d.get("base_decision_id"):
+                    raise ConflictError(_row_to_decision(row))
+            cur = conn.execute(
+                "INSERT INTO decisions (decision_id, annotator, timestamp, doc_id, passage_id, passage_sha1,"
+                " mention_id, action, proposed, result, base_decision_id, source)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (d["decision_id"], d["annotator"], d["timestamp"], d["doc_id"], d["passage_id"],
+                 d["passage_sha1"], d.get("mention_id"), d["action"],
+                 json.dumps(d["proposed"], ensure_ascii=False, sort_keys=True) if d.get("proposed") else None,
+                 json.dumps(d["result"], ensure_ascii=False, sort_keys=True) if d.get("result") else None,
+                 d.get("base_decision_id"), d["source"]),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        d["seq"] = cur.lastrowid
+        for key in ("mention_id", "proposed", "result", "base_decision_id"):
+            d.setdefault(key, None)
+        return d
+
+    def import_decisions(self, decisions: Iterable[dict[str, Any]]) -> int:
+        """Add decisions made elsewhere (restore, Label Studio); skips ids already stored."""
+        conn = self._connect()
+        added = 0
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for d in sorted(decisions, key=sort_key):
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO decisions (decision_id, annotator, timestamp, doc_id, passage_id,"
+                    " passage_sha1, mention_id, action, proposed, result, base_decision_id, source)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (d["decision_id"], d["annotator"], d["timestamp"], d.get("doc_id") or "",
+                     d["passage_id"], d.get("passage_sha1") or "", d.get("mention_id"), d["action"],
+                     json.dumps(d["proposed"], ensure_ascii=False, sort_keys=True) if d.get("proposed") else None,
+                     json.dumps(d["result"], ensure_ascii=False, sort_keys=True) if d.get("result") else None,
+                     d.get("base_decision_id"), d.get("source") or "import"),
+                )
+                added += cur.rowcount
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return added
+
+    # -- reading -----------------------------------------------------------------------
+    def _select(self, where: str = "", params: tuple = ()) -> list[dict[str, Any]]:
+        rows = self._connect().execute(
+            f"SELECT {', '.join(COLUMNS)} FROM decisions {where} ORDER BY seq", params
+        ).fetchall()
+        return [_row_to_decision(r) for r in rows]
+
+    def all(self) -> list[dict[str, Any]]:
+        """Every decision, in store order."""
+        return self._select()
+
+    def for_passage(self, passage_id: str) -> list[dict[str, Any]]:
+        """Every decision on one passage, in store order."""
+        return self._select("WHERE passage_id=?", (passage_id,))
+
+    def count(self) -> int:
+        """Number of decisions stored."""
+        return self._connect().execute("SELECT COUNT(*) FROM decisions").fetchone()[0]
+
+    def reviewed_passages(self) -> set[str]:
+        """Passages someone marked fully reviewed."""
+        rows = self._connect().execute(
+            "SELECT DISTINCT passage_id FROM decisions WHERE action='review_passage'").fetchall()
+        return {r[0] for r in rows}
+
+    def touched_passages(self) -> set[str]:
+        """Passages with at least one decision of any kind."""
+        return {r[0] for r in self._connect().execute("SELECT DISTINCT passage_id FROM decisions")}
+
+    def reviewed_count_by_doc(self, doc_ids: Iterable[str] | None = None) -> dict[str, int]:
+        """Number of passages marked reviewed per document (all documents, or those given)."""
+        sql = "SELECT doc_id, COUNT(DISTINCT passage_id) FROM decisions WHERE action='review_passage'"
+        params: tuple = ()
+        if doc_ids is not None:
+            ids = list(doc_ids)
+            if not ids:
+                return {}
+            sql += f" AND doc_id IN ({','.join('?' * len(ids))})"
+            params = tuple(ids)
+        return dict(self._connect().execute(sql + " GROUP BY doc_id", params).fetchall())
+
+    def annotators(self) -> list[str]:
+        """Names of everyone who decided something, sorted."""
+        return [r[0] for r in self._connect().execute("SELECT DISTINCT annotator FROM decisions ORDER BY 1")]
+
+    # -- export ------------------------------------------------------------------------
+    def export_jsonl(self, path: str | os.PathLike[str]) -> int:
+        """Write every decision to `path` atomically, sorted, one JSON object a line."""
+        decisions = sorted(self.all(), key=sort_key)
+        atomic.write_text(path, "".join(to_json_line(d) + "\n" for d in decisions))
+        return len(decisions)
