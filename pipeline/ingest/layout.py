@@ -1,0 +1,172 @@
+"""Lines and what they are: text, heading, list item, table row, footnote, page furniture.
+
+`parse_lines` turns a plain-text source (txt, md, a PDF's text layer) into classified,
+cleaned `Line`s; `mark_repeated_furniture` finds running headers and footers.
+Paragraph assembly (joining lines) is `paragraphs.py`'s job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from pipeline.ingest.cleaning import clean_inline
+from pipeline.ingest.offsets import TrackedText
+
+TEXT, HEADING, ITEM, TABLE, FOOTNOTE, BLANK, PAGE_BREAK, FURNITURE = (
+    "text", "heading", "item", "table", "footnote", "blank", "page_break", "furniture",
+)
+CONTENT_KINDS = frozenset({TEXT, HEADING, ITEM, TABLE, FOOTNOTE})
+
+MD_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)")
+MD_HEADING_TAIL = re.compile(r"[ \t]+#+[ \t]*$")
+BULLET = re.compile(r"^[ \t]*(?:[-*+•▪◦●‣∙·]|–)[ \t]+")
+NUMBERED = re.compile(r"^[ \t]*(?:\d{1,3}[.)]|[a-zа-я]\))[ \t]+")
+BLOCKQUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+HORIZONTAL_RULE = re.compile(r"^[ \t]*([-*_=])(?:[ \t]*\1){2,}[ \t]*$")
+TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
+TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
+TABLE_PIPES = re.compile(r"^\s*\|\s*|\s*\|\s*$|\s*\|\s*")
+FOOTNOTE_START = re.compile(r"^[ \t]*(?:<sup>|&lt;sup|\[\^[^\]]+\]:)", re.IGNORECASE)
+PAGE_NUMBER = re.compile(
+    r"^[ \t]*[-–—]?[ \t]*(?:(?:page|p\.|стр\.|с\.|бет)[ \t]*)?\d{1,4}(?:[ \t]*(?:/|of|из)[ \t]*\d{1,4})?[ \t]*[-–—]?[ \t]*$",
+    re.IGNORECASE,
+)
+# Section labels that web scrapes glue onto the previous word ("...011Keywords:",
+# "...studentsAbstract" in corpus/documents/000_*.txt): the label starts a new paragraph.
+GLUED_LABEL = re.compile(
+    r"(?<=[a-zа-яёәғқңөұүһі0-9)\].])(?=(?:Keywords|Key words|Abstract|Annotation|Introduction|References"
+    r"|Аннотация|Ключевые слова|Аңдатпа|Түйін сөздер|Түйін сөздер|Список литературы|Әдебиеттер)\b)"
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One cleaned line of a document and its role."""
+
+    text: TrackedText
+    kind: str
+    page: int = 0
+    raw_length: int = 0
+
+
+def split_source_lines(source: TrackedText) -> list[tuple[TrackedText, int]]:
+    """Split into physical lines (without line ends), with the page each is on.
+
+    A form feed (how PDF text layers and some exports mark a page break) becomes a line
+    of its own, so page breaks stay visible to furniture detection and paragraph joining.
+    """
+    lines: list[tuple[TrackedText, int]] = []
+    page = 0
+    pos = 0
+    for part in source.text.split("\n"):
+        piece = source[pos : pos + len(part)]
+        pos += len(part) + 1
+        if piece.text.endswith("\r"):
+            piece = piece[: len(piece) - 1]
+        offset = 0
+        for k, segment in enumerate(piece.text.split("\f")):
+            if k:
+                page += 1
+                lines.append((piece[offset - 1 : offset], page))
+            lines.append((piece[offset : offset + len(segment)], page))
+            offset += len(segment) + 1
+    return lines
+
+
+def classify(raw: TrackedText, page: int, markup: bool) -> list[Line]:
+    """Classify one physical line, strip its line-level markup, clean it inline."""
+    text = raw.text
+    if text == "\f":
+        return [Line(raw[0:0], PAGE_BREAK, page, 0)]
+    if not text.strip():
+        return [Line(raw[0:0], BLANK, page, 0)]
+    if PAGE_NUMBER.match(text) or (markup and HORIZONTAL_RULE.match(text)):
+        return [Line(raw.strip(), FURNITURE, page, len(text))]
+    kind = TEXT
+    body = raw
+    if markup and TABLE_ROW.match(text):
+        if TABLE_RULE.match(text):
+            return [Line(raw.strip(), FURNITURE, page, len(text))]
+        body = body.sub(TABLE_PIPES, lambda m: [" | "] if m.start() and m.end() < len(text) else [])
+        kind = TABLE
+    elif markup and FOOTNOTE_START.match(text):
+        kind = FOOTNOTE
+    elif markup and MD_HEADING.match(text):
+        body = body.sub(MD_HEADING, lambda m: []).sub(MD_HEADING_TAIL, lambda m: [])
+        kind = HEADING
+    else:
+        if markup:
+            body = body.sub(BLOCKQUOTE, lambda m: [])
+        if BULLET.match(body.text):
+            body = body.sub(BULLET, lambda m: [])
+            kind = ITEM
+        elif NUMBERED.match(body.text):
+            kind = ITEM
+    cleaned = clean_inline(body, markup)
+    if not cleaned.text:
+        return [Line(cleaned, FURNITURE, page, len(text))]
+    return [Line(part, kind if i == 0 else TEXT, page, len(text)) for i, part in enumerate(split_glued_labels(cleaned))]
+
+
+def split_glued_labels(line: TrackedText) -> list[TrackedText]:
+    """Split a line where a section label is glued to the previous word."""
+    cuts = [m.start() for m in GLUED_LABEL.finditer(line.text)]
+    if not cuts:
+        return [line]
+    bounds = [0, *cuts, len(line.text)]
+    return [line[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False) if line.text[a:b].strip()]
+
+
+def parse_lines(source_text: str, markup: bool) -> list[Line]:
+    """Classified, cleaned lines of a plain-text source."""
+    source = TrackedText.from_source(source_text)
+    lines: list[Line] = []
+    for raw, page in split_source_lines(source):
+        lines.extend(classify(raw, page, markup))
+    return lines
+
+
+def furniture_key(text: str) -> str:
+    """Compare running headers ignoring case, spacing and page numbers."""
+    return re.sub(r"\d+", "#", " ".join(text.casefold().split()))
+
+
+def mark_repeated_furniture(lines: list[Line], min_count: int) -> list[Line]:
+    """Mark running headers/footers: short lines repeated at least `min_count` times.
+
+    Exact repeats anywhere count; when the document has page breaks, lines at the top or
+    bottom of pages are also compared with digits ignored (headers carrying page numbers).
+    """
+    if min_count <= 1:
+        return lines
+    candidates = [i for i, ln in enumerate(lines) if ln.kind in (TEXT, HEADING) and len(ln.text.text) <= 100]
+    exact = Counter(lines[i].text.text for i in candidates)
+    edge = _page_edge_indices(lines)
+    by_key = Counter(furniture_key(lines[i].text.text) for i in candidates if i in edge)
+    pages = len({ln.page for ln in lines})
+    out = list(lines)
+    for i in candidates:
+        text = lines[i].text.text
+        repeated = exact[text] >= min_count
+        if i in edge and pages >= min_count and by_key[furniture_key(text)] >= min_count:
+            repeated = True
+        if repeated and any(ch.isalpha() for ch in text):
+            out[i] = replace(lines[i], kind=FURNITURE)
+    return out
+
+
+def _page_edge_indices(lines: list[Line]) -> set[int]:
+    """Indices of the first two and last two content lines of each page."""
+    by_page: dict[int, list[int]] = {}
+    for i, ln in enumerate(lines):
+        if ln.kind in CONTENT_KINDS:
+            by_page.setdefault(ln.page, []).append(i)
+    if len(by_page) < 2:
+        return set()
+    edge: set[int] = set()
+    for indices in by_page.values():
+        edge.update(indices[:2])
+        edge.update(indices[-2:])
+    return edge

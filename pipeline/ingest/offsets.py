@@ -1,0 +1,171 @@
+"""Offset tracking: every cleaned character remembers where it came from in the source.
+
+Cleaning is a chain of transformations on a `TrackedText` (a string plus, for each
+character, the source span it was made from). Characters copied from the source keep
+their own position; characters the cleaning inserts (a space standing for a line break, a
+"&" decoded from "&amp;") point at the source span they replace. A passage's offsets are
+stored compactly as anchors `[[passage_offset, source_offset], ...]`: between two anchors
+characters map one-to-one, and the last anchor is `[len(text), source_end]`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+Piece = int | str
+"""A replacement piece: a group number (copy that group, tracked) or a literal string."""
+
+
+@dataclass(frozen=True)
+class TrackedText:
+    """A string whose character i was made from source span `starts[i]:ends[i]`."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    @classmethod
+    def from_source(cls, text: str, offset: int = 0) -> TrackedText:
+        """Track `text` as a verbatim copy of the source starting at `offset`."""
+        starts = tuple(range(offset, offset + len(text)))
+        return cls(text, starts, tuple(s + 1 for s in starts))
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __getitem__(self, item: slice) -> TrackedText:
+        if not isinstance(item, slice):
+            raise TypeError("TrackedText supports slices only")
+        return TrackedText(self.text[item], self.starts[item], self.ends[item])
+
+    @property
+    def source_start(self) -> int:
+        """Start of the source span this text came from."""
+        return min(self.starts) if self.starts else 0
+
+    @property
+    def source_end(self) -> int:
+        """End (exclusive) of the source span this text came from."""
+        return max(self.ends) if self.ends else 0
+
+    def sub(self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], Sequence[Piece]]) -> TrackedText:
+        """Regex substitution that keeps tracking.
+
+        `repl(match)` returns pieces: an int copies that group of the match with its own
+        source positions; a str is inserted and mapped to the whole match's source span.
+        """
+        text, starts, ends = self.text, self.starts, self.ends
+        out_text: list[str] = []
+        out_starts: list[int] = []
+        out_ends: list[int] = []
+        pos = 0
+        for match in pattern.finditer(text):
+            a, b = match.span()
+            out_text.append(text[pos:a])
+            out_starts.extend(starts[pos:a])
+            out_ends.extend(ends[pos:a])
+            span_start = starts[a] if a < len(text) else (ends[a - 1] if a else 0)
+            span_end = ends[b - 1] if b > a else span_start
+            for piece in repl(match):
+                if isinstance(piece, int):
+                    ga, gb = match.span(piece)
+                    if ga < 0:
+                        continue
+                    out_text.append(text[ga:gb])
+                    out_starts.extend(starts[ga:gb])
+                    out_ends.extend(ends[ga:gb])
+                elif piece:
+                    out_text.append(piece)
+                    out_starts.extend([span_start] * len(piece))
+                    out_ends.extend([span_end] * len(piece))
+            pos = b
+        if pos == 0 and not out_text:
+            return self
+        out_text.append(text[pos:])
+        out_starts.extend(starts[pos:])
+        out_ends.extend(ends[pos:])
+        return TrackedText("".join(out_text), tuple(out_starts), tuple(out_ends))
+
+    def strip(self) -> TrackedText:
+        """Drop leading and trailing whitespace."""
+        stripped = self.text.strip()
+        if len(stripped) == len(self.text):
+            return self
+        if not stripped:
+            return self[0:0]
+        a = len(self.text) - len(self.text.lstrip())
+        return self[a : a + len(stripped)]
+
+    def join(self, separator: str, other: TrackedText) -> TrackedText:
+        """Concatenate `self + separator + other`; the separator maps to the gap between them."""
+        if not self.text:
+            return other
+        if not other.text:
+            return self
+        gap_start, gap_end = self.ends[-1], other.starts[0]
+        if gap_end < gap_start:  # other comes earlier in the source (reordered text)
+            gap_end = gap_start
+        return TrackedText(
+            self.text + separator + other.text,
+            self.starts + (gap_start,) * len(separator) + other.starts,
+            self.ends + (gap_end,) * len(separator) + other.ends,
+        )
+
+
+def concat(parts: Iterable[TrackedText], separator: str = "") -> TrackedText:
+    """Join tracked texts with an inserted separator."""
+    result: TrackedText | None = None
+    for part in parts:
+        result = part if result is None else result.join(separator, part)
+    return result if result is not None else TrackedText("", (), ())
+
+
+def anchors(tracked: TrackedText) -> list[list[int]]:
+    """Compress per-character source positions into `[passage_offset, source_offset]` anchors.
+
+    A new anchor starts wherever the source position does not continue the previous one;
+    a final anchor `[len(text), source_end]` makes the end offset exact.
+    """
+    result: list[list[int]] = []
+    previous = None
+    for i, start in enumerate(tracked.starts):
+        if previous is None or start != previous + 1:
+            result.append([i, start])
+        previous = start
+    n = len(tracked.text)
+    end = tracked.ends[-1] if n else 0
+    if not result or result[-1] != [n, end]:
+        result.append([n, end])
+    return result
+
+
+def encode_offset_map(tracked: TrackedText) -> str:
+    """The `offset_map` column value: compact JSON anchors."""
+    return json.dumps(anchors(tracked), separators=(",", ":"))
+
+
+def to_source(offset_map: str | Sequence[Sequence[int]], i: int) -> int:
+    """Map character offset `i` of a cleaned passage to an offset in the source text.
+
+    `offset_map` is the passage's `offset_map` column (JSON string) or its decoded list.
+    `i` may equal the passage length (an exclusive end offset).
+    """
+    points = json.loads(offset_map) if isinstance(offset_map, str) else offset_map
+    if not points:
+        raise ValueError("empty offset_map")
+    length = points[-1][0]
+    if not 0 <= i <= length:
+        raise ValueError(f"offset {i} outside the passage (length {length})")
+    keys = [p[0] for p in points]
+    k = bisect.bisect_right(keys, i) - 1
+    passage_offset, source_offset = points[k]
+    return source_offset + (i - passage_offset)
+
+
+def span_to_source(offset_map: str | Sequence[Sequence[int]], start: int, end: int) -> tuple[int, int]:
+    """Map a passage span `[start, end)` to its source span."""
+    return to_source(offset_map, start), to_source(offset_map, end)

@@ -1,0 +1,15 @@
+"""Plain text and markdown: decode, then classify lines (markdown is cleaned in both,
+because scholars' .txt files are often markdown exports, like corpus/documents/002_*.txt)."""
+
+from __future__ import annotations
+
+from pipeline.ingest.encoding import decode_bytes, decode_with
+from pipeline.ingest.layout import parse_lines
+from pipeline.ingest.readers import SourceDocument
+
+
+def read_text(raw: bytes, fmt: str, encoding: str | None = None) -> SourceDocument:
+    """Decode a .txt/.md file and classify its lines."""
+    decoded = decode_with(raw, encoding) if encoding else decode_bytes(raw)
+    lines = parse_lines(decoded.text, markup=True)
+    return SourceDocument(decoded.text, fmt, decoded.encoding, lines, wrapped=None)

@@ -1,0 +1,133 @@
+"""The ingest stage: corpus/ → outputs/passages.parquet + outputs/ingest_report.json.
+
+All validation happens before anything is written. Strict mode fails listing every
+problem; lenient mode skips bad documents and lists them in the report. Outputs are
+written atomically and are byte-identical for identical inputs and settings.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from pipeline.atomic import write_json, write_parquet
+from pipeline.errors import PipelineError
+from pipeline.ingest.metadata import (
+    ENCODING_COLUMN,
+    REQUIRED_COLUMNS,
+    check_rows,
+    orphan_files,
+    read_metadata,
+)
+from pipeline.ingest.passages import Passage, passages_from_lines
+from pipeline.ingest.problems import DocumentProblem, Skipped
+from pipeline.ingest.readers import SourceDocument, format_of, read_document
+from pipeline.ingest.settings import IngestSettings
+
+PASSAGE_COLUMNS = ("doc_id", "passage_id", "passage_index", "text", "source_start", "source_end",
+                   "offset_map", "n_chars", "n_words", "format", "encoding", "kind")
+INT_COLUMNS = ("passage_index", "source_start", "source_end", "n_chars", "n_words")
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What the stage produced (before or after writing)."""
+
+    passages: pd.DataFrame
+    report: dict[str, object]
+    seconds: float
+
+    def summary(self, out: str | Path) -> str:
+        """The one-line log summary."""
+        return (f"ingest: {self.report['documents']} documents, {self.report['passages']} passages, "
+                f"{len(self.report['skipped'])} skipped in {self.seconds:.2f} s -> {out}")  # type: ignore[arg-type]
+
+
+def ingest_document(raw: bytes, fmt: str, doc_id: str, settings: IngestSettings,
+                    encoding: str | None = None) -> tuple[SourceDocument, list[Passage]]:
+    """One document's bytes → (source document, passages). Pure; raises DocumentProblem."""
+    document = read_document(raw, fmt, encoding)
+    passages = passages_from_lines(doc_id, document.lines, max_chars=settings.max_passage_chars,
+                                   min_chars=settings.min_passage_chars,
+                                   repeated_line_min_count=settings.repeated_line_min_count,
+                                   wrapped=document.wrapped)
+    if not passages:
+        raise DocumentProblem("no text is left after cleaning (only markup, page numbers or blank lines). "
+                              "Check the file's content.")
+    return document, passages
+
+
+def ingest_corpus(corpus_dir: str | Path, settings: IngestSettings) -> IngestResult:
+    """Read and check the whole corpus; raise PipelineError in strict mode if anything is wrong."""
+    began = time.perf_counter()
+    corpus = Path(corpus_dir)
+    metadata = read_metadata(corpus / "metadata.csv")
+    rows, problems = check_rows(metadata, corpus)
+    problems.extend(orphan_files(metadata, corpus))
+    records: list[dict[str, object]] = []
+    formats: Counter[str] = Counter()
+    encodings: Counter[str] = Counter()
+    for row in tqdm(rows, desc="ingest", unit="doc", disable=None, leave=False):
+        path = corpus / row.file
+        fmt = format_of(path) or ""
+        try:
+            document, passages = ingest_document(path.read_bytes(), fmt, row.doc_id, settings,
+                                                 row.values.get(ENCODING_COLUMN, "").strip() or None)
+        except DocumentProblem as exc:
+            problems.append(Skipped(row.doc_id, row.file, row.row, str(exc)))
+            continue
+        except OSError as exc:
+            problems.append(Skipped(row.doc_id, row.file, row.row, f"cannot be read ({exc.strerror}). Check its permissions."))
+            continue
+        formats[fmt] += 1
+        encodings[document.encoding or "(binary format)"] += 1
+        metadata_values = {c: row.values.get(c, "") for c in metadata.columns if c != ENCODING_COLUMN}
+        metadata_values["file"] = row.file
+        for passage in passages:
+            records.append({
+                "doc_id": row.doc_id, "passage_id": passage.passage_id, "passage_index": passage.passage_index,
+                "text": passage.text, "source_start": passage.source_start, "source_end": passage.source_end,
+                "offset_map": passage.offset_map, "n_chars": passage.n_chars, "n_words": passage.n_words,
+                "format": fmt, "encoding": document.encoding, "kind": passage.kind,
+                **{k: v for k, v in metadata_values.items() if k != "doc_id"},
+            })
+    problems.sort(key=lambda p: (p.row is None, p.row or 0, p.file))
+    if problems and settings.strict:
+        listing = "\n".join(f"  - {p.describe()}" for p in problems)
+        raise PipelineError(
+            f"ingest found {len(problems)} problem(s) in {corpus}/ and wrote nothing:\n{listing}\n"
+            "Fix them, or set `ingest: strict: false` in params.yaml to skip these documents "
+            "and list them in the ingest report."
+        )
+    extra = [c for c in metadata.columns if c not in REQUIRED_COLUMNS and c != ENCODING_COLUMN]
+    frame = _frame(records, [*PASSAGE_COLUMNS, *REQUIRED_COLUMNS[1:], *extra])
+    report = {
+        "documents": frame["doc_id"].nunique() if len(frame) else 0,
+        "passages": len(frame),
+        "skipped": [p.as_dict() for p in problems],
+        "strict": settings.strict,
+        "formats": dict(sorted(formats.items())),
+        "encodings": dict(sorted(encodings.items())),
+    }
+    return IngestResult(frame, report, time.perf_counter() - began)
+
+
+def _frame(records: list[dict[str, object]], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    for column in columns:
+        frame[column] = frame[column].astype("int64" if column in INT_COLUMNS else "str")
+    return frame
+
+
+def run_ingest(corpus_dir: str | Path, out: str | Path, report_path: str | Path,
+               settings: IngestSettings) -> IngestResult:
+    """Run the stage and write both outputs atomically (only after all validation passed)."""
+    result = ingest_corpus(corpus_dir, settings)
+    write_parquet(out, result.passages)
+    write_json(report_path, result.report)
+    return result
