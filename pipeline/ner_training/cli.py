@@ -1,0 +1,100 @@
+"""CLI: `train-kk-ner` (spaCy) and `train-kk-stanza` (Stanza), the two Kazakh NER training stages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from pipeline.config import stage_settings
+
+
+def _limit_threads() -> None:
+    """One BLAS/torch thread: the machine is shared and single-thread training is reproducible."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:  # spaCy training does not need torch
+        pass
+
+
+def _summary(metrics: dict) -> str:
+    test = metrics["test"]
+    per = test["per_type"]
+    keys = ("PERSON", "ORGANISATION", "GPE")
+    parts = ", ".join(f"{k} {per[k]['f']:.3f}" for k in keys if k in per)
+    return (f"{metrics['model']}: held-out test micro F1 {test['micro']['f']:.3f} ({parts}); "
+            f"split {json.dumps(metrics['split']['train'])}/{metrics['split']['dev']}/{metrics['split']['test']} "
+            f"train/dev/test sentences; {metrics['train_seconds']} s")
+
+
+def run_train_spacy(args: argparse.Namespace) -> int:
+    """Train the spaCy model with the `ner_train_kk` settings."""
+    from pipeline.ner_training.settings import SpacyNerSettings
+    from pipeline.ner_training.train_spacy import train_spacy_ner
+
+    settings = stage_settings(SpacyNerSettings, "ner_train_kk", path=args.params)
+    overrides = {k: v for k, v in (("output", args.output), ("metrics", args.metrics),
+                                   ("work_dir", args.work_dir), ("max_steps", args.max_steps),
+                                   ("data", args.data)) if v is not None}
+    settings = _replace(settings, overrides)
+    _limit_threads()
+    print(_summary(train_spacy_ner(settings)))
+    return 0
+
+
+def run_train_stanza(args: argparse.Namespace) -> int:
+    """Train the Stanza model with the `ner_train_kk_stanza` settings."""
+    from pipeline.ner_training.settings import StanzaNerSettings
+    from pipeline.ner_training.train_stanza import train_stanza_ner
+
+    settings = stage_settings(StanzaNerSettings, "ner_train_kk_stanza", path=args.params)
+    overrides = {k: v for k, v in (("output", args.output), ("metrics", args.metrics),
+                                   ("work_dir", args.work_dir), ("max_steps", args.max_steps),
+                                   ("data", args.data)) if v is not None}
+    settings = _replace(settings, overrides)
+    _limit_threads()
+    print(_summary(train_stanza_ner(settings)))
+    return 0
+
+
+def _replace(settings, overrides: dict):
+    import dataclasses
+
+    return dataclasses.replace(settings, **overrides)
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--params", default="params.yaml", help="settings file (default: params.yaml)")
+    parser.add_argument("--data", help="KazNERD IOB2 file (overrides params.yaml)")
+    parser.add_argument("--output", help="model directory to write (overrides params.yaml)")
+    parser.add_argument("--metrics", help="metrics JSON to write (overrides params.yaml)")
+    parser.add_argument("--work-dir", dest="work_dir", help="scratch directory for converted data and checkpoints")
+    parser.add_argument("--max-steps", dest="max_steps", type=int,
+                        help="stop after this many optimizer steps (overrides params.yaml; for quick tries)")
+
+
+def register(subparsers) -> None:
+    """Add `train-kk-ner` and `train-kk-stanza` to the pipeline CLI."""
+    spacy_parser = subparsers.add_parser(
+        "train-kk-ner",
+        help="train the Kazakh spaCy NER model (models/kk_ner) on KazNERD",
+        description="Split KazNERD deterministically into train/dev/test, train a spaCy xx tok2vec+ner model "
+                    "with early stopping on dev, install it at models/kk_ner and write held-out test scores "
+                    "to models/kk_ner_metrics.json. Settings: params.yaml section ner_train_kk.",
+    )
+    _add_common(spacy_parser)
+    spacy_parser.set_defaults(func=run_train_spacy)
+
+    stanza_parser = subparsers.add_parser(
+        "train-kk-stanza",
+        help="train the Kazakh Stanza NER model (models/kk_ner_stanza) on KazNERD",
+        description="Train Stanza's NER tagger (BiLSTM-CRF, character LSTM, no pretrained vectors) on the same "
+                    "KazNERD split, install it at models/kk_ner_stanza and write held-out test scores to "
+                    "models/kk_ner_stanza_metrics.json. Settings: params.yaml section ner_train_kk_stanza.",
+    )
+    _add_common(stanza_parser)
+    stanza_parser.set_defaults(func=run_train_stanza)

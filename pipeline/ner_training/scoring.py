@@ -1,0 +1,43 @@
+"""Exact-match span scores: precision, recall and F1 per entity type and micro-averaged.
+
+A predicted entity counts only if its character span and its type both equal a gold entity's,
+the CoNLL convention used by KazNERD's and Stanza's published figures.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+Span = tuple[int, int, str]
+
+
+def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"p": round(p, 4), "r": round(r, 4), "f": round(f, 4)}
+
+
+def score_spans(gold: Iterable[Iterable[Span]], predicted: Iterable[Iterable[Span]]) -> dict:
+    """Scores of `predicted` against `gold`, one list of (start, end, type) per sentence.
+
+    Returns {"micro": {p, r, f, support}, "per_type": {TYPE: {p, r, f, support}}}; support is
+    the number of gold entities.
+    """
+    tp: Counter[str] = Counter()
+    n_gold: Counter[str] = Counter()
+    n_pred: Counter[str] = Counter()
+    for g, p in zip(gold, predicted, strict=True):
+        gs, ps = set(g), set(p)
+        for _, _, label in gs:
+            n_gold[label] += 1
+        for _, _, label in ps:
+            n_pred[label] += 1
+        for _, _, label in gs & ps:
+            tp[label] += 1
+    per_type = {}
+    for label in sorted(set(n_gold) | set(n_pred)):
+        per_type[label] = {**_prf(tp[label], n_pred[label], n_gold[label]), "support": n_gold[label]}
+    micro = {**_prf(sum(tp.values()), sum(n_pred.values()), sum(n_gold.values())), "support": sum(n_gold.values())}
+    return {"micro": micro, "per_type": per_type}

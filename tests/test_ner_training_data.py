@@ -1,0 +1,113 @@
+"""Specifications of the KazNERD split, conversions, tokenizers and span scoring."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from pipeline.datasets.kaznerd import TaggedSentence, read_kaznerd
+from pipeline.errors import PipelineError
+from pipeline.ner_training.convert import to_doc, to_docbin, to_stanza_json
+from pipeline.ner_training.scoring import score_spans
+from pipeline.ner_training.split import bucket, split_sentences
+from pipeline.ner_training.tokenizer import tokenize_with_offsets, use_kazakh_infixes
+
+# Real KazNERD sentences (data/kaznerd/IOB2_valid.txt).
+NAZARBAYEV = TaggedSentence(
+    ("Мәскеуде", "Владимир", "Путинмен", "кездесу", "кезінде", "Нұрсұлтан", "Назарбаев", "осылай", "деді", "."),
+    ("B-GPE", "B-PERSON", "I-PERSON", "O", "O", "B-PERSON", "I-PERSON", "O", "O", "O"),
+)
+
+
+@pytest.fixture(scope="module")
+def kaznerd(kaznerd_path):
+    return read_kaznerd(kaznerd_path)
+
+
+def test_split_is_identical_across_runs_and_input_order(kaznerd):
+    first = split_sentences(kaznerd, seed=13)
+    again = split_sentences(list(reversed(kaznerd)), seed=13)
+    assert {s.text for s in first.test} == {s.text for s in again.test}
+    assert {s.text for s in first.dev} == {s.text for s in again.dev}
+
+
+def test_split_parts_are_disjoint_and_near_the_ratios(kaznerd):
+    split = split_sentences(kaznerd, dev_ratio=0.1, test_ratio=0.1, seed=13)
+    train, dev, test = ({s.text for s in part} for part in (split.train, split.dev, split.test))
+    assert not (train & test) and not (train & dev) and not (dev & test)
+    assert sum(split.counts().values()) == len(kaznerd)
+    assert 0.08 < len(split.test) / len(kaznerd) < 0.12
+    assert 0.08 < len(split.dev) / len(kaznerd) < 0.12
+
+
+def test_a_sentence_part_depends_on_the_seed():
+    assert bucket(NAZARBAYEV.text, 13) == bucket(NAZARBAYEV.text, 13)
+    assert bucket(NAZARBAYEV.text, 13) != bucket(NAZARBAYEV.text, 14)
+
+
+def test_split_refuses_ratios_that_leave_nothing_to_train_on():
+    with pytest.raises(PipelineError, match="dev_ratio"):
+        split_sentences([NAZARBAYEV], dev_ratio=0.5, test_ratio=0.5)
+
+
+def test_iob_tags_become_character_spans_of_the_joined_text():
+    spans = NAZARBAYEV.entities()
+    assert [(NAZARBAYEV.text[s:e], t) for s, e, t in spans] == [
+        ("Мәскеуде", "GPE"), ("Владимир Путинмен", "PERSON"), ("Нұрсұлтан Назарбаев", "PERSON")]
+
+
+def test_spacy_doc_keeps_kaznerd_tokens_and_entities():
+    doc = to_doc(spacy.blank("xx").vocab, NAZARBAYEV)
+    assert [t.text for t in doc] == list(NAZARBAYEV.tokens)
+    assert doc.text == NAZARBAYEV.text
+    assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == NAZARBAYEV.entities()
+
+
+def test_docbin_round_trips_every_sentence(kaznerd):
+    nlp = spacy.blank("xx")
+    docs = list(to_docbin(nlp.vocab, kaznerd[:50]).get_docs(nlp.vocab))
+    assert [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in docs] == [s.entities() for s in kaznerd[:50]]
+
+
+def test_stanza_json_pairs_each_token_with_its_bio_tag():
+    data = to_stanza_json([NAZARBAYEV])
+    assert data[0][5] == {"text": "Нұрсұлтан", "ner": "B-PERSON"}
+    assert data[0][6] == {"text": "Назарбаев", "ner": "I-PERSON"}
+    assert len(data[0]) == len(NAZARBAYEV.tokens)
+
+
+def test_spacy_tokenizer_keeps_hyphenated_kazakh_words_whole():
+    nlp = use_kazakh_infixes(spacy.blank("xx"))
+    words = [t.text for t in nlp("әл-Фараби атындағы ҚазҰУ Нұр-Сұлтан қаласында, сондай-ақ Алматы–Астана")]
+    assert "әл-Фараби" in words and "Нұр-Сұлтан" in words and "сондай-ақ" in words
+    assert "–" in words  # an en dash between words still separates them
+
+
+def test_regex_tokenizer_offsets_index_the_input_text():
+    text = "Ректор   әл-Фараби атындағы ҚазҰУ-дың «Болашақ» бағдарламасы туралы айтты.Тоқаев 12,5% деді."
+    sentences = tokenize_with_offsets(text)
+    tokens = [text[s:e] for sent in sentences for s, e in sent]
+    assert "әл-Фараби" in tokens and "ҚазҰУ-дың" in tokens and "12,5" in tokens and "«" in tokens
+    assert all(not text[s:e].isspace() and text[s:e].strip() == text[s:e] for sent in sentences for s, e in sent)
+    assert len(sentences) == 2 and tokens[len(sentences[0])] == "Тоқаев"
+
+
+def test_regex_tokenizer_cuts_very_long_texts_into_bounded_sentences():
+    text = " ".join(["Назарбаев Университеті"] * 500)  # 1,000 tokens, no punctuation
+    sentences = tokenize_with_offsets(text, max_tokens=150)
+    assert max(len(s) for s in sentences) == 150
+    assert sum(len(s) for s in sentences) == 1000
+
+
+def test_regex_tokenizer_returns_nothing_for_blank_text():
+    assert tokenize_with_offsets("") == []
+    assert tokenize_with_offsets(" \n\t ") == []
+
+
+def test_scores_count_only_exact_span_and_type_matches():
+    gold = [[(0, 8, "GPE"), (9, 26, "PERSON")], [(0, 19, "PERSON")]]
+    predicted = [[(0, 8, "GPE"), (9, 20, "PERSON")], [(0, 19, "ORGANISATION")]]
+    scores = score_spans(gold, predicted)
+    assert scores["micro"] == {"p": 0.3333, "r": 0.3333, "f": 0.3333, "support": 3}
+    assert scores["per_type"]["PERSON"] == {"p": 0.0, "r": 0.0, "f": 0.0, "support": 2}
+    assert scores["per_type"]["ORGANISATION"]["support"] == 0
