@@ -7,7 +7,8 @@ result is mostly Chinese. Single-byte code pages decode any byte string, so amon
 choose the one whose *words* are plausible: cp1251 and kz1048 differ in 16 bytes, which
 cp1251 reads as Serbian/Macedonian/Ukrainian letters (ќ ј ѕ ћ є ї ...) and kz1048 as
 Kazakh letters (қ ә ң һ ғ ү ...). A word is plausible when all its letters belong to one
-language's alphabet; mixed-script words and stray symbols count against a candidate.
+language's alphabet and its case is regular; mixed-script words, wOrDs with odd case
+and stray symbols count against a candidate.
 """
 
 from __future__ import annotations
@@ -139,6 +140,9 @@ def plausibility(text: str, encoding: str) -> int:
         if word.isascii():
             continue
         lower = word.lower()
+        if not (word.islower() or word.isupper() or word.istitle()):
+            score -= 1  # "ҰҚһәҢГ": real words are lower, Title or UPPER case
+            continue
         scripts = {_script(ch) for ch in lower}
         if scripts == {"Cyrl"}:
             score += 1 if any(set(lower) <= alphabet for alphabet in alphabets) else -1

@@ -167,5 +167,13 @@ def to_source(offset_map: str | Sequence[Sequence[int]], i: int) -> int:
 
 
 def span_to_source(offset_map: str | Sequence[Sequence[int]], start: int, end: int) -> tuple[int, int]:
-    """Map a passage span `[start, end)` to its source span."""
-    return to_source(offset_map, start), to_source(offset_map, end)
+    """Map a passage span `[start, end)` to its source span.
+
+    The end is taken just after the span's last character, so markup removed right after
+    it (a footnote `<sup>1</sup>`) stays outside. When that last character was decoded
+    from an entity (`&raquo;`), the end falls one past the entity's "&".
+    """
+    if end <= start:
+        point = to_source(offset_map, start)
+        return point, point
+    return to_source(offset_map, start), to_source(offset_map, end - 1) + 1

@@ -1,0 +1,102 @@
+"""Encoding detection: each encoding scholars' files arrive in, on real corpus lines."""
+
+import codecs
+
+import pytest
+
+from pipeline.ingest.encoding import decode_bytes, decode_with, plausibility
+from pipeline.ingest.problems import DocumentProblem
+from tests.fixtures.ingest.corpus_builder import ENGLISH, KAZAKH, RUSSIAN
+
+MIXED = f"{ENGLISH}\n\n{RUSSIAN}\n\n{KAZAKH}\n"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (MIXED.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + MIXED.encode("utf-8"), "utf-8-sig"),
+        (codecs.BOM_UTF16_LE + MIXED.encode("utf-16-le"), "utf-16"),
+        (codecs.BOM_UTF16_BE + MIXED.encode("utf-16-be"), "utf-16"),
+        (MIXED.encode("utf-16-le"), "utf-16-le"),
+        (MIXED.encode("utf-16-be"), "utf-16-be"),
+    ],
+    ids=["utf8", "utf8-bom", "utf16le-bom", "utf16be-bom", "utf16le", "utf16be"],
+)
+def test_unicode_encodings_are_detected_and_decode_to_the_original_text(raw, expected):
+    decoded = decode_bytes(raw)
+    assert decoded.encoding == expected
+    assert decoded.text == MIXED
+    assert raw.decode(decoded.encoding) == decoded.text
+
+
+def test_russian_windows_1251_is_read_as_cp1251():
+    decoded = decode_bytes(f"{RUSSIAN}\n{ENGLISH}\n".encode("cp1251"))
+    assert decoded.encoding == "cp1251"
+    assert decoded.text.startswith("Аннотация. В условиях глобальных")
+
+
+def test_kazakh_kz1048_is_read_as_kz1048_not_cp1251():
+    decoded = decode_bytes(KAZAKH.encode("kz1048"))
+    assert decoded.encoding == "kz1048"
+    assert decoded.text == KAZAKH  # ә, ғ, қ, ң, ө, ұ, ү, һ, і all intact
+
+
+def test_russian_with_guillemets_and_numero_stays_cp1251():
+    line = "Закон Республики Казахстан № 151-I «О языках» — 1997 г."
+    assert decode_bytes(line.encode("cp1251")).encoding == "cp1251"
+
+
+def test_kazakh_reading_wins_by_plausible_words_not_by_order():
+    raw = KAZAKH.encode("kz1048")
+    as_kazakh = plausibility(raw.decode("kz1048"), "kz1048")
+    as_russian_codepage = plausibility(raw.decode("cp1251"), "cp1251")
+    assert as_kazakh > as_russian_codepage
+
+
+def test_western_european_text_is_read_as_cp1252():
+    line = "Coopération éducative entre le Kazakhstan et la Chine: université, réformes."
+    decoded = decode_bytes(line.encode("cp1252"))
+    assert (decoded.encoding, decoded.text) == ("cp1252", line)
+
+
+def test_chinese_gb18030_is_detected():
+    line = "哈萨克斯坦与中国的教育合作：管理战略。两国在高等教育领域开展了学术交流。"
+    decoded = decode_bytes(line.encode("gb18030"))
+    assert (decoded.encoding, decoded.text) == ("gb18030", line)
+
+
+def test_empty_file_is_refused():
+    with pytest.raises(DocumentProblem, match="empty"):
+        decode_bytes(b" \n\r\n ")
+
+
+def test_nul_bytes_that_are_not_utf16_mean_binary():
+    with pytest.raises(DocumentProblem, match="binary"):
+        decode_bytes(b"\x00\x01\x02\x03abc\x00\x00\x00\x10\x11" * 20)
+
+
+def test_known_binary_signature_is_named():
+    with pytest.raises(DocumentProblem, match="PNG image"):
+        decode_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+
+
+def test_control_characters_in_valid_utf8_mean_binary():
+    with pytest.raises(DocumentProblem, match="control characters"):
+        decode_bytes(("\x01\x02\x03\x04\x05" * 50).encode())
+
+
+def test_bytes_no_candidate_reads_plausibly_are_undecodable():
+    garbage = bytes([0xC3, 0x28, 0xA0, 0xA1, 0x8D, 0x9E, 0xBC, 0xBD]) * 40
+    with pytest.raises(DocumentProblem, match="encoding could not be recognised"):
+        decode_bytes(garbage)
+
+
+def test_a_named_encoding_overrides_detection():
+    decoded = decode_with(RUSSIAN.encode("cp1251"), "cp1251")
+    assert decoded.text == RUSSIAN
+
+
+def test_an_unknown_named_encoding_is_reported():
+    with pytest.raises(DocumentProblem, match="does not know"):
+        decode_with(b"text", "klingon-8")
