@@ -13,7 +13,6 @@ abstains). The names:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -139,8 +138,8 @@ class ProjectDetector:
 
     - Han, kana, Hangul, Greek, ... : the script decides (zh, ja, ko, el, ...).
     - Cyrillic: ї/є/ґ mean Ukrainian and ў Belarusian (no configured language shares them);
-      a text whose letters are at least `kk_letter_share` Kazakh-specific (ә ғ қ ң ө ұ ү һ і) is
-      Kazakh; a text of `long_text_letters` letters with none of them is Russian; lingua,
+      a text with a letter only Kazakh has (ә ғ қ ұ һ) and at least `kk_letter_share` Kazakh-specific
+      letters (ә ғ қ ң ө ұ ү һ і) is Kazakh (a Kazakh name in a Russian sentence stays below); a text of `long_text_letters` letters with none of them is Russian; lingua,
       restricted to the configured Cyrillic languages, decides the rest (short texts, names).
     - Latin: the romanized model tells English from romanized Russian and Kazakh; lingua decides
       between the configured Latin languages when English is not the only one.
@@ -219,23 +218,19 @@ class ProjectDetector:
         if not self.letter_rules or not letters:
             return None
         kazakh = sum(1 for ch in letters if ch in scripts.KAZAKH_UNIQUE or ch in scripts.KAZAKH_SHARED)
-        if "kk" in self.cyrillic_languages and kazakh / len(letters) >= self.kk_letter_share:
-            unique = any(ch in scripts.KAZAKH_UNIQUE for ch in letters)
-            if unique or len(letters) >= self.long_text_letters:
-                return ("kk", 0.99)
+        unique = any(ch in scripts.KAZAKH_UNIQUE for ch in letters)
+        # і alone is also Ukrainian/Belarusian: without ә ғ қ ұ һ the model decides
+        if "kk" in self.cyrillic_languages and unique and kazakh / len(letters) >= self.kk_letter_share:
+            return ("kk", 0.99)
         if kazakh == 0 and len(letters) >= self.long_text_letters and "ru" in self.cyrillic_languages:
             return ("ru", 0.97)
         return None
 
     def _latin(self, texts: list[str]) -> list[tuple[str, float]]:
-        # Square brackets in references hold translations and notes ("[Migration classification:
-        # bases and taxa]", "[Electronic resource]"): the entry's language is that of the rest.
-        titles = [t if len(stripped.split()) < 2 else stripped
-                  for t, stripped in ((t, _BRACKETED.sub(" ", t)) for t in texts)]
-        scores, _ = self.romanized.log_likelihoods(titles)
+        scores, _ = self.romanized.log_likelihoods(texts)
         classes = self.romanized.classes
         en = classes.index("en")
-        proba = self.romanized.predict_proba(titles)
+        proba = self.romanized.predict_proba(texts)
         out: list[tuple[str, float] | None] = [None] * len(texts)
         open_idx = []
         for i in range(len(texts)):
@@ -259,7 +254,6 @@ class ProjectDetector:
         return [r if r is not None else ("und", 0.0) for r in out]
 
 
-_BRACKETED = re.compile(r"\[[^\]]*\]")
 _CYRILLIC_LINGUA = {"kk", "ru", "uk", "be", "bg", "mk", "mn", "sr"}
 
 
@@ -268,11 +262,15 @@ def _is_latin(language) -> bool:
         "zh", "ja", "ko", "ar", "fa", "ur", "he", "el", "hy", "ka", "hi", "mr", "bn", "gu", "pa", "ta", "te", "th"}
 
 
-def build_detector(name: str, languages: Sequence[str], models_dir: str | Path = MODELS_DIR) -> Detector:
-    """The detector called `name`, restricted to `languages` where the library allows it."""
+def build_detector(name: str, languages: Sequence[str], models_dir: str | Path = MODELS_DIR,
+                   **project_options: float) -> Detector:
+    """The detector called `name`, restricted to `languages` where the library allows it.
+
+    `project_options` (kk_letter_share, long_text_letters, romanized_min_llr) tune the project detector.
+    """
     models = Path(models_dir)
     if name == "project":
-        return ProjectDetector(languages, romanized_model=models / ROMANIZED_MODEL.name)
+        return ProjectDetector(languages, romanized_model=models / ROMANIZED_MODEL.name, **project_options)
     if name == "lingua":
         return LinguaDetector(languages)
     if name == "py3langid":

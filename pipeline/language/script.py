@@ -34,6 +34,7 @@ TRADITIONAL = frozenset("這個們來時國說為會對發學經還過動沒後�
                         "無與東門車書馬電話業產務網軍區歷華應變級計認識觀論際組織議貿協領導")
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\b10\.\d{4,9}/\S+|\bdoi:\s*\S+", re.IGNORECASE)
+_BRACKETED = re.compile(r"\[[^\]]*\]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
@@ -109,11 +110,17 @@ def words_of(text: str) -> list[str]:
 def linguistic_content(text: str) -> str:
     """The words of `text` that carry language, joined by spaces; "" when there are none.
 
+    Square brackets hold editorial insertions: translations of a cited title ("[Migration
+    classification: bases and taxa]"), "[Electronic resource]", citation numbers. The entry's language
+    is that of the rest, so bracketed text is dropped unless nothing else is left.
     Capitalised abbreviations of up to five letters are kept when other words accompany them
     (a sentence mentioning "MGIMO" is still a sentence) but are dropped when they are all there is
     ("УДК: 37.016.3", "DOI:").
     """
-    tokens = words_of(strip_non_linguistic(text))
+    text = strip_non_linguistic(text)
+    tokens = words_of(_BRACKETED.sub(" ", text))
+    if len(tokens) < 2:  # the brackets held all there is: keep them
+        tokens = words_of(text)
     # Han and kana have no case (isupper() is False), so CJK words always count as language
     if all(len(t) <= 5 and t.isupper() for t in tokens) and sum(len(t) for t in tokens) < 12:
         return ""

@@ -1,0 +1,162 @@
+"""The public API: `LanguageIdentifier` gives any text its language, script, confidence and segments.
+
+    from pipeline.language.identify import LanguageIdentifier
+    ident = LanguageIdentifier()                      # defaults (LanguageSettings())
+    ident.identify("Аңдатпа. Жаһандық өзгерістер жағдайында ...")
+    # {"lang": "kk", "script": "Cyrl", "confidence": 0.99, "segments": []}
+
+Passages without linguistic content (numbers, URLs, DOIs, punctuation, a lone abbreviation such
+as "УДК: 37.016.3") are `und`. A passage whose sentences are in different languages gets one
+segment per run of same-language sentences and takes the language covering most letters.
+The detector is built once, on first use; results are cached per distinct text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from pipeline.language import script as scripts
+from pipeline.language.detectors import Detector, build_detector
+from pipeline.language.segments import Sentence, may_switch_language, split_sentences
+from pipeline.language.settings import LanguageSettings
+
+UNDETERMINED = "und"
+
+
+def sample_long_text(text: str, max_chars: int) -> str:
+    """`text` itself when short; otherwise its beginning, middle and end (max_chars in total)."""
+    if len(text) <= max_chars:
+        return text
+    third = max_chars // 3
+    middle = len(text) // 2 - third // 2
+    return " ".join((text[:third], text[middle:middle + third], text[-third:]))
+
+
+class LanguageIdentifier:
+    """Language, script, confidence and per-sentence segments for texts, in batches."""
+
+    def __init__(self, settings: LanguageSettings | None = None, detector: Detector | None = None):
+        self.settings = settings or LanguageSettings()
+        self._detector = detector
+        self._cache: dict[str, dict] = {}
+
+    @classmethod
+    def from_settings(cls, settings: LanguageSettings) -> LanguageIdentifier:
+        """An identifier configured by the `language` section of params.yaml."""
+        return cls(settings)
+
+    @property
+    def detector(self) -> Detector:
+        """The configured detector, built on first use (lingua preloading takes a moment)."""
+        if self._detector is None:
+            s = self.settings
+            self._detector = build_detector(
+                s.detector, s.languages, s.models_dir, kk_letter_share=s.kk_letter_share,
+                long_text_letters=s.long_text_letters, romanized_min_llr=s.romanized_min_llr)
+        return self._detector
+
+    @property
+    def detector_name(self) -> str:
+        """Name recorded in the `detector` column."""
+        return self.settings.detector if self._detector is None else self._detector.name
+
+    def identify(self, text: str) -> dict:
+        """{"lang", "script", "confidence", "segments"} for one text (segments: [] unless mixed)."""
+        return self.identify_many([text])[0]
+
+    def identify_many(self, texts: Iterable[str]) -> list[dict]:
+        """`identify` for each text, in order; distinct texts are detected once, in batches."""
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        todo = sorted({t for t in texts if t not in self._cache})
+        for start in range(0, len(todo), self.settings.batch_size):
+            batch = todo[start:start + self.settings.batch_size]
+            if len(self._cache) + len(batch) > self.settings.cache_size:
+                self._cache.clear()  # bounded memory on huge corpora; correctness does not depend on it
+            self._cache.update(zip(batch, self._identify_batch(batch), strict=True))
+        return [dict(self._cache[t], segments=list(self._cache[t]["segments"])) for t in texts]
+
+    def _identify_batch(self, texts: Sequence[str]) -> list[dict]:
+        s = self.settings
+        whole = self._detect_texts([sample_long_text(t, s.max_chars) for t in texts])
+        results = []
+        mixed: list[tuple[int, list[Sentence]]] = []
+        for i, text in enumerate(texts):
+            results.append(whole[i])
+            if len(text) <= s.max_chars * 4:  # per-sentence work stays bounded on huge passages
+                sentences = split_sentences(text, s.max_sentences)
+                if len(sentences) > 1 and may_switch_language(sentences, s.segment_min_letters, s.kk_letter_share):
+                    mixed.append((i, sentences))
+        if mixed:
+            flat = [sent.text for _, sentences in mixed for sent in sentences]
+            found = iter(self._detect_texts(flat))
+            for i, sentences in mixed:
+                per_sentence = [next(found) for _ in sentences]
+                segments = _segments(sentences, per_sentence, s.segment_min_letters)
+                if segments:
+                    results[i] = _passage_from_segments(segments)
+        return results
+
+    def _detect_texts(self, texts: Sequence[str]) -> list[dict]:
+        """Language of each text on its own (no segments)."""
+        contents = [scripts.linguistic_content(t) for t in texts]
+        ask = [i for i, c in enumerate(contents) if c]
+        found = dict(zip(ask, self.detector.detect_many([contents[i] for i in ask]), strict=True))
+        out = []
+        for i, text in enumerate(texts):
+            script = scripts.dominant_script(scripts.strip_non_linguistic(text))
+            lang, confidence = found.get(i, (UNDETERMINED, 0.0))
+            if lang != UNDETERMINED and confidence < self.settings.min_confidence:
+                lang = UNDETERMINED
+            out.append({"lang": lang, "script": script, "confidence": round(float(confidence), 4),
+                        "segments": []})
+        return out
+
+
+def _segments(sentences: list[Sentence], found: list[dict], min_letters: int) -> list[dict]:
+    """Runs of same-language sentences; [] when the passage turns out to be in one language.
+
+    Short or language-less sentences ("2.", "URL: ...") join the run before them instead of
+    starting their own.
+    """
+    runs: list[dict] = []
+    for sentence, res in zip(sentences, found, strict=True):
+        letters = sum(ch.isalpha() for ch in sentence.text)
+        weak = res["lang"] == UNDETERMINED or letters < min_letters
+        if runs and (weak or runs[-1]["lang"] == res["lang"]):
+            run = runs[-1]
+            run["end"] = sentence.end
+            if not weak:
+                run["_letters"] += letters
+                run["_conf"] += res["confidence"] * letters
+            continue
+        if weak and not runs:
+            runs.append({"start": sentence.start, "end": sentence.end, "lang": res["lang"], "script": res["script"],
+                         "_letters": 0, "_conf": 0.0})
+            continue
+        if runs and runs[-1]["_letters"] == 0:  # a leading weak run takes the first real language
+            run = runs[-1]
+            run.update(end=sentence.end, lang=res["lang"], script=res["script"], _letters=letters,
+                       _conf=res["confidence"] * letters)
+            continue
+        runs.append({"start": sentence.start, "end": sentence.end, "lang": res["lang"], "script": res["script"],
+                     "_letters": letters, "_conf": res["confidence"] * letters})
+    languages = {r["lang"] for r in runs if r["_letters"] > 0}
+    if len(languages) < 2:
+        return []
+    return [{"start": r["start"], "end": r["end"], "lang": r["lang"], "script": r["script"],
+             "confidence": round(r["_conf"] / r["_letters"], 4) if r["_letters"] else 0.0,
+             "_letters": r["_letters"]} for r in runs]
+
+
+def _passage_from_segments(segments: list[dict]) -> dict:
+    """The passage takes the language (and its script) covering most letters; its confidence is
+    that language's share of letters times its segments' confidence."""
+    letters: dict[str, int] = {}
+    for seg in segments:
+        letters[seg["lang"]] = letters.get(seg["lang"], 0) + seg["_letters"]
+    lang = max(sorted(letters), key=lambda code: letters[code])
+    total = sum(letters.values()) or 1
+    conf = sum(seg["confidence"] * seg["_letters"] for seg in segments if seg["lang"] == lang) / total
+    script = max((seg for seg in segments if seg["lang"] == lang), key=lambda seg: seg["_letters"])["script"]
+    clean = [{k: v for k, v in seg.items() if not k.startswith("_")} for seg in segments]
+    return {"lang": lang, "script": script, "confidence": round(conf, 4), "segments": clean}

@@ -1,0 +1,87 @@
+"""The `language` stage: outputs/passages.parquet → outputs/languages.parquet + language_metrics.json."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from pipeline import atomic
+from pipeline.errors import PipelineError
+from pipeline.language.evaluation import gold_metrics
+from pipeline.language.identify import LanguageIdentifier
+from pipeline.language.settings import LanguageSettings
+
+OUTPUT_COLUMNS = ["passage_id", "doc_id", "lang", "script", "confidence", "detector", "segments"]
+
+
+def read_passages(path: str | Path) -> pd.DataFrame:
+    """The ingest output, checked for the columns this stage needs."""
+    p = Path(path)
+    if not p.exists():
+        raise PipelineError(f"{p}: passages not found. Run the ingest stage first: `dvc repro ingest` "
+                            "(or `python -m pipeline ingest`).")
+    try:
+        frame = pd.read_parquet(p)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise PipelineError(f"{p}: not a readable Parquet file ({exc}). Re-run `dvc repro ingest`.") from exc
+    missing = [c for c in ("passage_id", "text") if c not in frame.columns]
+    if missing:
+        raise PipelineError(f"{p}: missing column(s) {missing}; expected the ingest output "
+                            "(docs/DATA_CONTRACTS.md). Re-run `dvc repro ingest`.")
+    return frame
+
+
+def identify_passages(passages: pd.DataFrame, identifier: LanguageIdentifier, progress: bool = True) -> pd.DataFrame:
+    """One row per passage, in input order: passage_id, doc_id, lang, script, confidence, detector, segments."""
+    texts = passages["text"].fillna("").astype(str).tolist()
+    batch = max(1, identifier.settings.batch_size)
+    results: list[dict] = []
+    with tqdm(total=len(texts), unit="passage", disable=not progress or len(texts) < batch, file=sys.stderr) as bar:
+        for start in range(0, len(texts), batch):
+            results.extend(identifier.identify_many(texts[start:start + batch]))
+            bar.update(min(batch, len(texts) - start))
+    doc_ids = passages["doc_id"].astype(str).tolist() if "doc_id" in passages.columns else [""] * len(texts)
+    return pd.DataFrame({
+        "passage_id": passages["passage_id"].astype(str).tolist(),
+        "doc_id": doc_ids,
+        "lang": [r["lang"] for r in results],
+        "script": [r["script"] for r in results],
+        "confidence": [float(r["confidence"]) for r in results],
+        "detector": identifier.detector_name,
+        "segments": [json.dumps(r["segments"], ensure_ascii=False, sort_keys=True) for r in results],
+    }, columns=OUTPUT_COLUMNS)
+
+
+def corpus_summary(languages: pd.DataFrame) -> dict:
+    """Counts the report shows: passages per language and script, mixed passages, undetermined."""
+    return {
+        "passages": int(len(languages)),
+        "per_language": dict(sorted(Counter(languages["lang"]).items())),
+        "per_script": dict(sorted(Counter(languages["script"]).items())),
+        "mixed_passages": int((languages["segments"] != "[]").sum()),
+        "undetermined": int((languages["lang"] == "und").sum()),
+    }
+
+
+def run_stage(passages_path: str | Path, out_path: str | Path, metrics_path: str | Path,
+              settings: LanguageSettings, repo_root: str | Path = ".") -> dict:
+    """Identify every passage, write both outputs atomically, return the metrics."""
+    started = time.perf_counter()
+    passages = read_passages(passages_path)
+    identifier = LanguageIdentifier.from_settings(settings)
+    languages = identify_passages(passages, identifier)
+    metrics = {"detector": identifier.detector_name, "corpus": corpus_summary(languages)}
+    metrics.update(gold_metrics(identifier, repo_root))
+    atomic.write_parquet(out_path, languages)
+    atomic.write_json(metrics_path, metrics)
+    elapsed = time.perf_counter() - started
+    summary = metrics["corpus"]
+    print(f"language: {summary['passages']} passages ({summary['per_language']}, {summary['mixed_passages']} mixed) "
+          f"with {metrics['detector']} in {elapsed:.1f}s → {out_path}, {metrics_path}", file=sys.stderr)
+    return metrics
