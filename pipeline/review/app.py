@@ -264,7 +264,7 @@ def create_app(catalog: Catalog, store: DecisionStore, settings: ReviewSettings 
         except ConflictError as exc:
             return _error(f"Conflict: {exc}. Your change was not saved; the page now shows the current "
                           f"state: decide again if you still disagree.", 409, code="conflict",
-                          latest=exc.latest), 409  # type: ignore[return-value]
+                          latest=exc.latest)
         if sync is not None:
             sync.notify()
         after = {m["mention_id"]: m for m in passage_state(passage, store.for_passage(passage["passage_id"]))}

@@ -91,6 +91,12 @@ class Catalog:
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._db.executescript(SCHEMA)
+        entities = entities.copy()
+        if "mention_id" not in entities.columns:
+            entities["mention_id"] = [mention_key(p, s, e) for p, s, e in
+                                      zip(entities["passage_id"], entities["start"], entities["end"], strict=True)]
+        if "score" not in entities.columns:
+            entities["score"] = 0.0
         counts = entities.groupby("passage_id").size().to_dict() if len(entities) else {}
         def col(frame: pd.DataFrame, name: str) -> list[str]:
             if name not in frame.columns:

@@ -1,0 +1,216 @@
+"""The review web app over HTTP (Flask test client): listing, deciding, errors, security."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from pipeline.errors import PipelineError
+from pipeline.review.app import create_app
+from pipeline.review.catalog import Catalog
+from pipeline.review.decisions import mention_key, text_sha1
+from pipeline.review.sample_outputs import seed_outputs
+from pipeline.review.settings import ReviewSettings
+from pipeline.review.store import DecisionStore
+
+
+@pytest.fixture(scope="module")
+def seed(corpus_dir):
+    return seed_outputs(corpus_dir)
+
+
+@pytest.fixture
+def store(tmp_path):
+    return DecisionStore(tmp_path / "review.sqlite")
+
+
+@pytest.fixture
+def app(seed, store):
+    passages, entities = seed
+    return create_app(Catalog(passages, entities), store, ReviewSettings(page_size=2))
+
+
+def login(client, name: str = "aigerim") -> str:
+    """Open the app as an annotator; returns the CSRF token."""
+    html = client.get("/").get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+    assert client.post("/api/session", json={"annotator": name}, headers={"X-CSRF-Token": token}).status_code == 200
+    return token
+
+
+def passage_with(seed, needle: str) -> pd.Series:
+    passages, _ = seed
+    return passages[passages["text"].str.contains(needle, regex=False)].iloc[0]
+
+
+def test_document_list_pages_through_documents_with_review_progress(app):
+    client = app.test_client()
+    first = client.get("/api/documents?page=0").get_json()
+    second = client.get("/api/documents?page=2").get_json()
+    assert first["total"] == 5 and len(first["documents"]) == 2 and len(second["documents"]) == 1
+    assert first["documents"][0]["reviewed"] == 0 and first["documents"][0]["n_passages"] > 0
+
+
+def test_document_list_filters_by_label_and_language(app):
+    client = app.test_client()
+    agreements = client.get("/api/documents?label=AGREEMENT").get_json()
+    kazakh = client.get("/api/documents?lang=kk").get_json()
+    assert [d["doc_id"] for d in agreements["documents"]] == ["002_3ac2eefe626476ff"]
+    assert [d["doc_id"] for d in kazakh["documents"]] == ["002_3ac2eefe626476ff"]
+
+
+def test_passage_shows_text_and_machine_mentions_in_order(app, seed):
+    p = passage_with(seed, "Tokayev graduated")
+    body = app.test_client().get(f"/api/passages/{p['passage_id']}").get_json()
+    assert body["text"] == p["text"]
+    assert [m["text"] for m in body["mentions"] if m["label"] == "PERSON"] == ["Tokayev"]
+    assert all(m["status"] == "machine" for m in body["mentions"])
+
+
+def test_an_accepted_mention_is_stored_with_who_and_what_the_machine_proposed(app, seed, store):
+    client = app.test_client()
+    csrf = login(client, "aigerim")
+    p = passage_with(seed, "Tokayev graduated")
+    mention = next(m for m in client.get(f"/api/passages/{p['passage_id']}").get_json()["mentions"]
+                   if m["text"] == "Tokayev")
+    r = client.post("/api/decisions", json={"passage_id": p["passage_id"], "mention_id": mention["mention_id"],
+                                            "action": "accept", "base_decision_id": None},
+                    headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200 and r.get_json()["mention"]["status"] == "accepted"
+    [stored] = store.all()
+    assert (stored["annotator"], stored["proposed"]["text"], stored["passage_sha1"]) == (
+        "aigerim", "Tokayev", text_sha1(p["text"]))
+
+
+def test_adding_a_missing_entity_from_a_text_span(app, seed, store):
+    client = app.test_client()
+    csrf = login(client)
+    p = passage_with(seed, "Rector of Abai KazNPU")
+    start = p["text"].index("Abai KazNPU")
+    r = client.post("/api/decisions", json={"passage_id": p["passage_id"], "action": "add", "start": start,
+                                            "end": start + 11, "label": "UNIVERSITY"},
+                    headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200
+    added = r.get_json()["mention"]
+    assert (added["text"], added["status"], added["mention_id"]) == (
+        "Abai KazNPU", "added", mention_key(p["passage_id"], start, start + 11))
+
+
+def test_a_stale_edit_is_reported_as_a_conflict_and_not_saved(app, seed, store):
+    p = passage_with(seed, "Tokayev graduated")
+    mid = next(m["mention_id"] for m in app.test_client().get(f"/api/passages/{p['passage_id']}").get_json()["mentions"]
+               if m["text"] == "Tokayev")
+    first, second = app.test_client(), app.test_client()
+    csrf_a, csrf_b = login(first, "aigerim"), login(second, "dmitry")
+    body = {"passage_id": p["passage_id"], "mention_id": mid, "base_decision_id": None}
+    assert first.post("/api/decisions", json={**body, "action": "accept"}, headers={"X-CSRF-Token": csrf_a}).status_code == 200
+    r = second.post("/api/decisions", json={**body, "action": "reject"}, headers={"X-CSRF-Token": csrf_b})
+    assert r.status_code == 409 and "aigerim" in r.get_json()["error"]
+    assert [d["action"] for d in store.all()] == ["accept"]
+
+
+@pytest.mark.parametrize("payload, status, message", [
+    ({"passage_id": "nope", "mention_id": "x", "action": "accept"}, 404, "Unknown passage"),
+    ({"mention_id": "x", "action": "accept"}, 400, "passage_id is required"),
+    ({"passage_id": "P", "mention_id": "P:0-1", "action": "explode"}, 400, "action must be"),
+    ({"passage_id": "P", "mention_id": "P:0-1", "action": "accept"}, 404, "Unknown mention"),
+    ({"passage_id": "P", "action": "add", "start": 0, "end": 100000, "label": "PERSON"}, 400, "outside the passage"),
+    ({"passage_id": "P", "action": "add", "start": 5, "end": 2, "label": "PERSON"}, 400, "outside the passage"),
+    ({"passage_id": "P", "action": "add", "start": "0", "end": 3, "label": "PERSON"}, 400, "must be integers"),
+    ({"passage_id": "P", "action": "add", "start": 0, "end": 3, "label": "<b>"}, 400, "label must be"),
+])
+def test_bad_decisions_get_a_4xx_json_error_that_says_what_is_wrong(app, seed, store, payload, status, message):
+    client = app.test_client()
+    csrf = login(client)
+    pid = passage_with(seed, "Tokayev graduated")["passage_id"]
+    payload = {k: (v.replace("P", pid, 1) if isinstance(v, str) and v.startswith("P") else v)
+               for k, v in payload.items()}
+    r = client.post("/api/decisions", json=payload, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == status and message in r.get_json()["error"]
+    assert store.count() == 0
+
+
+def test_a_malformed_body_is_refused_with_a_json_error(app):
+    client = app.test_client()
+    csrf = login(client)
+    r = client.post("/api/decisions", data="{not json", content_type="application/json", headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 400 and "JSON object" in r.get_json()["error"]
+
+
+def test_a_post_without_the_csrf_token_is_refused(app, seed):
+    client = app.test_client()
+    login(client)
+    r = client.post("/api/passages/x/reviewed", json={})
+    assert r.status_code == 403
+
+
+def test_a_cross_origin_post_is_refused_even_with_a_valid_csrf_token(app, seed, store):
+    client = app.test_client()
+    csrf = login(client)
+    pid = passage_with(seed, "Tokayev graduated")["passage_id"]
+    r = client.post(f"/api/passages/{pid}/reviewed", json={},
+                    headers={"X-CSRF-Token": csrf, "Origin": "http://evil.example"})
+    assert r.status_code == 403 and store.count() == 0
+    same = client.post(f"/api/passages/{pid}/reviewed", json={},
+                       headers={"X-CSRF-Token": csrf, "Origin": "http://localhost"})
+    assert same.status_code == 200
+
+
+def test_marking_a_passage_reviewed_accepts_the_mentions_left_undecided(app, seed, store):
+    client = app.test_client()
+    csrf = login(client)
+    p = passage_with(seed, "Rector of Abai KazNPU")
+    r = client.post(f"/api/passages/{p['passage_id']}/reviewed", json={}, headers={"X-CSRF-Token": csrf})
+    n_mentions = len(client.get(f"/api/passages/{p['passage_id']}").get_json()["mentions"])
+    assert r.get_json()["accepted"] == n_mentions > 0
+    assert store.reviewed_passages() == {p["passage_id"]}
+    docs = client.get("/api/documents?status=in_progress").get_json()["documents"]
+    assert [(d["doc_id"], d["reviewed"]) for d in docs] == [(p["doc_id"], 1)]
+
+
+def test_document_text_never_reaches_the_html_unescaped(store, tmp_path):
+    text = 'Rector <script>alert("x")</script> of <img src=x onerror=alert(1)> KazNU'
+    pid = "doc1-" + text_sha1(text)[:10]
+    passages = pd.DataFrame([{"doc_id": "doc1", "passage_id": pid, "passage_index": 0, "text": text,
+                              "lang": "en", "title": "<script>alert('title')</script>"}])
+    entities = pd.DataFrame([{"passage_id": pid, "start": 0, "end": 6, "text": "Rector", "label": "PERSON",
+                              "mention_id": f"{pid}:0-6"}])
+    client = create_app(Catalog(passages, entities), store).test_client()
+    for url in ("/", "/passages?doc_id=doc1", f"/passage/{pid}", "/agreement"):
+        html = client.get(url).get_data(as_text=True)
+        assert "<script>alert" not in html and "onerror=alert" not in html
+    api = client.get(f"/api/passages/{pid}")
+    assert api.mimetype == "application/json" and api.get_json()["text"] == text
+    assert "script-src 'self'" in api.headers["Content-Security-Policy"]
+
+
+def test_listening_beyond_loopback_without_a_token_is_refused(seed, store):
+    with pytest.raises(PipelineError, match="without an access token"):
+        create_app(Catalog(*seed), store, ReviewSettings(host="0.0.0.0"))
+
+
+def test_off_loopback_requests_need_the_access_token(seed, store):
+    app = create_app(Catalog(*seed), store, ReviewSettings(host="0.0.0.0"), token="correct-horse-battery")
+    client = app.test_client()
+    assert client.get("/api/documents").status_code == 401
+    assert client.get("/api/documents", headers={"X-Review-Token": "wrong-token-value"}).status_code == 401
+    assert client.get("/?token=correct-horse-battery").status_code == 200
+    assert client.get("/api/documents").status_code == 200  # the session remembers
+
+
+def test_agreement_between_two_annotators_is_served(app, seed):
+    p = passage_with(seed, "Tokayev graduated")
+    for name, verdict in (("aigerim", "accept"), ("dmitry", "reject")):
+        client = app.test_client()
+        csrf = login(client, name)
+        state = client.get(f"/api/passages/{p['passage_id']}").get_json()["mentions"]
+        tokayev = next(m for m in state if m["text"] == "Tokayev")
+        client.post("/api/decisions", json={"passage_id": p["passage_id"], "mention_id": tokayev["mention_id"],
+                                            "action": verdict, "base_decision_id": (tokayev["decision"] or {}).get("decision_id")},
+                    headers={"X-CSRF-Token": csrf})
+        client.post(f"/api/passages/{p['passage_id']}/reviewed", json={}, headers={"X-CSRF-Token": csrf})
+    [pair] = app.test_client().get("/api/agreement").get_json()["pairs"]
+    assert (pair["annotator_a"], pair["annotator_b"], pair["mentions_both_decided"]) == ("aigerim", "dmitry", 1)
+    assert pair["passages_both_reviewed"] == 1 and pair["span_f1"] < 1.0
