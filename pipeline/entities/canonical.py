@@ -1,0 +1,88 @@
+"""Canonical entities: one id for every variant of a name.
+
+A mention is linked, in order, to
+1. the gazetteer entity whose variant has the same normalised key (all labels);
+2. the full name an abbreviation was defined for in the same passage ("... (MGIMO)");
+3. for agreements referred to as "the memorandum": one entity per document (`scope`), since the
+   same words name a different document in another text;
+4. otherwise an id built from the normalised key: `person:<surname key>`,
+   `university:<name key>`, ... so inflected, transliterated and re-ordered forms of an unknown
+   name still share one id.
+
+Abbreviations defined anywhere in the corpus are also remembered (`aliases`) so that a later
+bare "SUSU" joins "South Ural State University"; `resolve` applies them at the end of a run,
+when every definition has been seen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import replace
+
+from pipeline.entities.gazetteer import Gazetteer
+from pipeline.entities.merge import EntityMention
+from pipeline.entities.normalize import match_key, person_key
+
+
+def _slug(key: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", key).strip("-")[:80] or "x"
+
+
+class Canonicalizer:
+    """Assigns canonical ids; accumulates abbreviation aliases and surface forms across a run."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.aliases: dict[str, str] = {}  # id of a bare abbreviation → id of its full name
+        self.forms: dict[str, Counter[str]] = defaultdict(Counter)
+
+    def key_id(self, m: EntityMention) -> str:
+        """The id of an entity not in the gazetteer, built from its normalised key."""
+        if m.label == "PERSON":
+            return f"person:{_slug(person_key(m.text))}"
+        return f"{m.label.lower()}:{_slug(match_key(m.text))}"
+
+    def link(self, mentions: list[EntityMention], scope: str = "") -> list[EntityMention]:
+        """Mentions of one passage with canonical ids; `scope` (a document id) scopes anaphora."""
+        out: list[EntityMention] = []
+        by_span: dict[tuple[int, int], EntityMention] = {}
+        for m in sorted(mentions, key=lambda m: m.alias_of is not None):  # full names before aliases
+            if m.canonical_id:
+                linked = m
+            else:
+                entry = self.gazetteer.lookup(m.label, m.text)
+                if entry is not None:
+                    linked = replace(m, canonical_id=entry.id, canonical_name=entry.name)
+                elif m.alias_of is not None and m.alias_of in by_span:
+                    target = by_span[m.alias_of]
+                    linked = replace(m, canonical_id=target.canonical_id, canonical_name=target.canonical_name)
+                    self.aliases.setdefault(self.key_id(m), target.canonical_id)
+                elif m.anaphoric:
+                    head = m.text.casefold().split()[-1]
+                    linked = replace(m, canonical_id=f"agreement:{_slug(scope.casefold()) or 'passage'}:{head}")
+                else:
+                    linked = replace(m, canonical_id=self.key_id(m))
+            by_span[(m.start, m.end)] = linked
+            self.forms[linked.canonical_id][linked.text] += 1
+            out.append(linked)
+        return sorted(out, key=lambda m: (m.start, m.end, m.label))
+
+    def resolve(self, canonical_id: str) -> str:
+        """The final id after abbreviation aliases learnt during the run are applied."""
+        seen = set()
+        while canonical_id in self.aliases and canonical_id not in seen:
+            seen.add(canonical_id)
+            canonical_id = self.aliases[canonical_id]
+        return canonical_id
+
+    def names(self) -> dict[str, str]:
+        """Display name per final id for entities outside the gazetteer: the most frequent form
+        (ties: the longest, then alphabetical), so reruns give the same name."""
+        merged: dict[str, Counter[str]] = defaultdict(Counter)
+        for cid, forms in self.forms.items():
+            merged[self.resolve(cid)].update(forms)
+        names = {}
+        for cid, forms in merged.items():
+            names[cid] = sorted(forms.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+        return names

@@ -1,0 +1,85 @@
+"""Combining model mentions, rule matches and gazetteer matches into one set of mentions.
+
+Where candidates overlap, one wins: first the rules and the gazetteer (they exist because the
+models are wrong or silent on universities and agreements), longest span first; then the model
+mentions, longest first. A model PERSON inside a university's name ("Russian State University
+‘I.M. Gubkin’") or a model ORG covering half of it is therefore dropped.
+
+Scores: models without probabilities give 1.0; rules and gazetteer carry a fixed prior of how
+often that source is right (gazetteer 1.0, specific rule 0.9, plural rule 0.8, "the memorandum"
+0.6). They order and filter mentions; they are not calibrated probabilities.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from pipeline.entities.gazetteer import Gazetteer
+from pipeline.entities.labels import map_label
+from pipeline.entities.mention import Mention
+from pipeline.entities.rules import RuleMatch, is_plural_agreement
+
+RULE_SCORE = {"specific": 0.9, "plural": 0.8, "anaphoric": 0.6}
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    """A mention with the project's label, before or after canonical linking."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    specific: bool
+    backend: str
+    score: float
+    lang: str
+    anaphoric: bool = False
+    alias_of: tuple[int, int] | None = None
+    canonical_id: str = ""
+    canonical_name: str = ""
+
+    def shifted(self, offset: int) -> EntityMention:
+        """The same mention with offsets moved by `offset` (segment → passage)."""
+        alias = None if self.alias_of is None else (self.alias_of[0] + offset, self.alias_of[1] + offset)
+        return replace(self, start=self.start + offset, end=self.end + offset, alias_of=alias)
+
+
+def from_model(m: Mention, lang: str) -> EntityMention | None:
+    """A model mention with its label mapped (None when the label is dropped)."""
+    label = map_label(m.label, m.text)
+    if label is None:
+        return None
+    specific = not (label == "AGREEMENT" and is_plural_agreement(m.text))
+    return EntityMention(m.start, m.end, m.text, label, specific, m.backend, m.score, lang)
+
+
+def from_rule(r: RuleMatch, text: str, lang: str) -> EntityMention:
+    """A rule match as a mention."""
+    kind = "anaphoric" if r.anaphoric else ("specific" if r.specific else "plural")
+    return EntityMention(r.start, r.end, text[r.start:r.end], r.label, r.specific, "rules",
+                         RULE_SCORE[kind], lang, anaphoric=r.anaphoric, alias_of=r.alias_of)
+
+
+def from_gazetteer(text: str, gazetteer: Gazetteer, lang: str) -> list[EntityMention]:
+    """Gazetteer variant occurrences as mentions, already linked to their entity."""
+    return [EntityMention(g.start, g.end, text[g.start:g.end], g.entry.label, True, "gazetteer", 1.0, lang,
+                          canonical_id=g.entry.id, canonical_name=g.entry.name)
+            for g in gazetteer.find(text)]
+
+
+def resolve_overlaps(rule_side: list[EntityMention], model_side: list[EntityMention]) -> list[EntityMention]:
+    """Non-overlapping mentions: rules/gazetteer first, then models; longest first within each."""
+    chosen: list[EntityMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(m: EntityMention) -> bool:
+        return all(m.end <= s or m.start >= e for s, e in taken)
+
+    for tier in (rule_side, model_side):
+        # Longest first; at equal length the gazetteer (already linked) before rules, then position.
+        for m in sorted(tier, key=lambda m: (-(m.end - m.start), m.backend != "gazetteer", m.start, m.label)):
+            if m.end > m.start and free(m):
+                chosen.append(m)
+                taken.append((m.start, m.end))
+    return sorted(chosen, key=lambda m: (m.start, m.end, m.label))

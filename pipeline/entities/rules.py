@@ -1,0 +1,258 @@
+"""Patterns for universities and agreements in English, Russian and Kazakh.
+
+Statistical NER models tag universities as generic organisations (or miss them) and have no
+notion of agreements ("a Memorandum of Understanding" comes out as WORK_OF_ART), so the stage
+adds these patterns on top of every backend. They work on the raw text (not on a model's
+tokens), so the same rules run whichever backend a language uses.
+
+UNIVERSITY is a higher-education institution: a name with a head word (University, Institute,
+Academy, College; университет, институт, академия; университеті, институты, академиясы).
+Institutes whose name says they do research or statistics only ("Institute for Demographic
+Research", "UNESCO Institute for Statistics") are not universities.
+
+AGREEMENT covers agreements, treaties, memoranda, laws, decrees, resolutions and programmes:
+- specific (`specific=True`): a title or number identifies one document ("Law ... No. 285-V",
+  "law ‘On the status of the pedagogue’", "Agreement between the Government of ..."), a named
+  programme ("the Rossotrudnichestvo program"), an agreement with its subject ("a joint
+  resolution on cooperation in ..."), or a definite singular reference ("the memorandum",
+  `anaphoric=True`: it names the document discussed in its own text);
+- not specific (`specific=False`): plural or generic mentions ("40 agreements on cooperation",
+  "cooperation memorandums", "various agreements and memorandums").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    """A span found by a pattern."""
+
+    start: int
+    end: int
+    label: str  # UNIVERSITY | AGREEMENT
+    specific: bool = True
+    anaphoric: bool = False
+    rule: str = ""
+    alias_of: tuple[int, int] | None = None  # an abbreviation defined in parentheses after a name
+
+
+# ---------------------------------------------------------------- shared character classes
+_LU = "A-Z"
+_CU = "А-ЯЁӘІҢҒҮҰҚӨҺ"
+_CL = "а-яёәіңғүұқөһ"
+_OPEN_Q = "«“„‘'\""
+_CLOSE_Q = "»”“’'\""
+_QUOTED = f"[{_OPEN_Q}][^{_CLOSE_Q}\\n]{{2,80}}[{_CLOSE_Q}]"
+_INITIALS = rf"(?:[{_LU}{_CU}]\.\s?){{1,3}}"
+
+# ---------------------------------------------------------------- English universities
+_EN_HEAD = r"(?:University|Institute|Academy|College|Polytechnic|Conservatory|Conservatoire)"
+_EN_WORD = rf"(?!{_EN_HEAD}\b)(?:[{_LU}][\w'’&-]*|[{_LU}]{{2,}})(?![\w'’&-])"
+_EN_PRE_STOP = frozenset("""The A An In At On Of From For During This These That Its Their Our His Her
+    Rector Head Director Dean Professor President Minister Member Students Student Kazakhs Within
+    Among Between Both Each Every Many Most Some Several Such When While Where As By With And Or
+    Currently Today Also However Moreover Thus So If Since Until After Before""".split())
+_EN_TAIL_NAME = rf"{_EN_WORD}(?:\s+{_EN_WORD})*"
+_EN_UNIV = re.compile(
+    rf"(?<![\w'’&.-])(?P<pre>(?:(?:{_INITIALS})?{_EN_WORD}\s+){{0,6}})"
+    rf"(?P<head>{_EN_HEAD})\b"
+    rf"(?P<tail>(?:\s+(?:of|for|of\s+the|for\s+the|in)\s+{_EN_TAIL_NAME}"
+    rf"(?:\s+(?:and|&)\s+{_EN_TAIL_NAME}(?!\s+(?:{_EN_WORD}\s+)*{_EN_HEAD}\b))*)*"
+    rf"(?:\s*{_QUOTED})?)"
+)
+# "chemical-technological university ‘D.I. Mendeleev’": lowercase head + quoted proper name
+_EN_UNIV_QUOTED = re.compile(
+    rf"(?:\b[a-z][\w-]*\s+)?\b(?:university|institute|academy)\s+(?:named\s+after\s+)?{_QUOTED}")
+_RESEARCH_ONLY = re.compile(r"\b(?:Research|Studies|Statistics|Strategic|Demographic)\b|исследован|зерттеу")
+
+# ---------------------------------------------------------------- Russian universities
+_RU_ADJ_END = "(?:ый|ий|ой|ая|яя|ое|ее|ого|его|ому|ему|ым|им|ом|ем|ую|юю)"
+_RU_HEAD = rf"(?:университет|институт|академи(?:я|и|ю|ей)|консерватори(?:я|и|ю|ей))(?:а|у|ом|е)?(?![{_CL}])"
+_RU_UNIV = re.compile(
+    rf"(?P<pre>(?:[{_CU}][{_CL}-]+{_RU_ADJ_END}|[{_CU}][{_CU}{_CL}-]+[{_CL}]{_RU_ADJ_END})"
+    rf"(?:\s+[{_CL}-]+{_RU_ADJ_END}){{0,4}}\s+)"
+    rf"(?P<head>{_RU_HEAD})"
+    rf"(?P<tail>(?:\s+(?!имени\b)[{_CL}]{{3,}}(?:ых|их|ов|ей|ы|и|ий|ия|ства|ния)(?![{_CL}])){{0,3}}"
+    rf"(?:\s+(?:имени|им\.)\s*(?:{_INITIALS})?(?:[{_CL}]{{1,3}}-)?[{_CU}][\w-]+(?:\s+[{_CU}][\w-]+)?)?"
+    rf"(?:\s*«[^»\n]{{2,80}}»)?)"
+)
+# ---------------------------------------------------------------- Kazakh universities
+_KK_HEAD = (rf"(?:университет|институт|академия|консерватория)"
+            rf"(?:і|ы|ің|ын|ына|іне|інде|ында|інен|ынан|імен|ымен|сы|сын|сына|сында|сынан|сымен)?(?![{_CL}])")
+_KK_WORD = rf"(?:[{_CU}{_CL}][{_CL}-]+|[{_CU}]{{2,}})"
+_KK_UNIV = re.compile(
+    rf"(?<![\w-])(?P<pre>(?:(?:{_INITIALS})?(?:[{_CL}]{{1,3}}-)?[{_CU}][\w-]+(?:\s+[{_CU}{_CL}][\w-]+)?\s+атындағы\s+)?"
+    rf"(?:(?:{_INITIALS})?[{_CU}][{_CL}-]+|[{_CU}]{{2,}})(?:\s+(?!(?:мен|бен|пен)\s|және\s+[{_CL}]){_KK_WORD}){{0,5}}\s+)"
+    rf"(?P<head>{_KK_HEAD})"
+    rf"(?P<tail>)"
+)
+_ABBREV_AFTER = re.compile(rf"\s*\((?P<abbr>[{_LU}{_CU}][\w&-]{{1,11}})\)")
+
+# ---------------------------------------------------------------- English agreements
+_EN_AG_SG = (r"(?:[Aa]greement|[Tt]reaty|[Mm]emorandum(?:\s+of\s+[Uu]nderstanding)?|[Aa]ccord|[Cc]onvention"
+             r"|[Pp]rotocol|[Ll]aw|[Dd]ecree|[Rr]esolution|[Pp]rogramme|[Pp]rogram|[Dd]eclaration|[Cc]harter"
+             r"|[Cc]oncept)")
+_EN_AG_CAP = (r"(?:Agreement|Treaty|Memorandum(?:\s+of\s+Understanding)?|Accord|Convention|Protocol|Law|Decree"
+              r"|Resolution|Programme|Program|Declaration|Charter|Concept)")
+_EN_AG_PL = r"(?:agreements|treaties|memorandums|memoranda|accords|protocols|conventions)"
+_DATE_EN = r"(?:[A-Z][a-z]+\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|\d{1,2}\.\d{1,2}\.\d{4})"
+_EN_ISSUER = r"(?:\s+of\s+the\s+(?:Government\s+of\s+the\s+)?(?:Republic\s+of\s+[A-Z]\w+|Russian\s+Federation|People's\s+Republic\s+of\s+China|[A-Z]\w+))?"
+_EN_NUMBERED = re.compile(
+    rf"\b{_EN_AG_SG}{_EN_ISSUER}(?:\s+dated\s+{_DATE_EN})?\s+No\.?\s*[\w-]+(?:\s*{_QUOTED})?")
+_EN_DATED = re.compile(rf"\b{_EN_AG_SG}{_EN_ISSUER}\s+dated\s+{_DATE_EN}(?:\s*{_QUOTED})?")
+_EN_TITLED = re.compile(rf"\b{_EN_AG_SG}{_EN_ISSUER}\s*[{_OPEN_Q}](?:On|About|on|about)\s[^{_CLOSE_Q}\n]{{2,80}}[{_CLOSE_Q}]")
+_EN_TAIL_WORD = rf"(?!{_EN_AG_CAP}\b)[^\s.;:!?\[\]()«»\"]+"
+_EN_CAP_HEAD_TAIL = re.compile(
+    rf"\b{_EN_AG_CAP}\s+(?:between|among|on|concerning)\s+(?:{_EN_TAIL_WORD}\s+){{0,40}}?{_EN_TAIL_WORD}(?=[\s]*(?:[.;:!?\[\]()«»\"]|$|\s(?:In|Decree|Law)\s))")
+_EN_NAMED = re.compile(
+    rf"(?P<mods>(?:(?!(?:The|A|An|In|On|Of|This|That|By|For|As|At)\b)[{_LU}][\w'’-]+\s+){{1,4}})(?P<head>{_EN_AG_SG})\b(?!\s+(?:of|on|between)\s+[a-z])"
+    rf"|\b(?P<head2>{_EN_AG_CAP})\s+(?P<ofmods>(?:on|of)\s+(?:the\s+)?(?:[{_LU}][\w'’-]+\s*){{1,6}})")
+_NATIONALITY = frozenset("""Russian Kazakh Kazakhstani Kazakhstan Chinese China Russia International National State
+    Federal Joint New Bilateral Intergovernmental Government Governmental Educational Cooperation""".split())
+_EN_DEFINITE = re.compile(r"\bthe\s+(?P<head>memorandum|agreement|treaty|accord|resolution)\b(?!\s+(?:of|on|between)\b)")
+_EN_SUBJECT = re.compile(
+    r"\b(?:a|an|the)\s+(?:(?:joint|new|bilateral|intergovernmental|cooperation|framework)\s+)*"
+    r"(?P<head>agreement|treaty|memorandum|accord|resolution|protocol)\s+(?:on|about|concerning)\s+"
+    r"(?:[a-z][\w-]*\s+){0,9}?[a-z][\w-]*(?=\s*[,.;:()]|\s+(?:was|were|is|are|has|have|and\s+the)\b)")
+_EN_PLURAL = re.compile(
+    rf"\b(?:(?:\d[\d,]*|several|various|many|numerous|multiple|some|two|three|four|five|six|seven|eight|nine|ten"
+    rf"|bilateral|intergovernmental|international|cooperation|new|existing|joint|these|such)\s+)*{_EN_AG_PL}"
+    rf"(?:\s+(?:on|of)\s+(?:cooperation|collaboration|collabration)\b)?")
+
+# ---------------------------------------------------------------- Russian agreements
+_RU_AG = (rf"(?:соглашени(?:е|я|ю|ем|и)|договор(?:а|у|ом|е)?|меморандум(?:а|у|ом|е)?|закон(?:а|у|ом|е)?"
+          rf"|указ(?:а|у|ом|е)?|постановлени(?:е|я|ю|ем|и)|программ(?:а|ы|е|у|ой)|протокол(?:а|у|ом|е)?"
+          rf"|конвенци(?:я|и|ю|ей)|резолюци(?:я|и|ю|ей)|декларац(?:ия|ии|ию|ией)|концепци(?:я|и|ю|ей))(?![{_CL}])")
+_RU_AG_PL = (rf"(?:соглашений|соглашениям(?:и)?|договоров|меморандумов|протоколов|договоренностей)(?![{_CL}])")
+_RU_AG_PAT = re.compile(rf"(?i:{_RU_AG})")
+_RU_SPECIFIC = re.compile(
+    rf"(?i:\b{_RU_AG})"
+    rf"(?:\s+(?:Президента|Правительства|Министерства|Республики|Российской|Китайской|Кабинета|РК|РФ)[\w\s]{{0,60}}?)?"
+    rf"(?:\s+от\s+\d{{1,2}}(?:\s+[{_CL}]+|\.\d{{1,2}}\.)\s*\d{{4}}(?:\s+года|\s+г\.)?)?"
+    rf"(?:\s+№\s*[\w-]+)?"
+    rf"(?:\s*«[^»\n]{{2,100}}»|\s+(?:между|о|об)\s+[^.;:!?()\[\]«»\n]{{3,200}}?(?=[.;:!?()\[\]«»\n]|,\s))")
+_RU_PLURAL = re.compile(rf"(?i:\b(?:\d[\d\s]*|ряд|несколько|многочисленных|ряда)\s+(?:[{_CL}]+(?:ых|их)\s+)*{_RU_AG_PL})")
+
+# ---------------------------------------------------------------- Kazakh agreements
+_KK_AG = (rf"(?:келісім(?:і|ге|де|нің|ді|мен)?|меморандум(?:ы|ға|да|ның|ды)?|[Зз]аң(?:ы|ына|ында|ның|ды)?"
+          rf"|[Жж]арлығ(?:ы|ына|ында|ның)|[Жж]арлық|[Ққ]аулы(?:сы|сына|сында|ның)?|[Бб]ағдарлама(?:сы|сына|сында|ның)?"
+          rf"|[Шш]арт(?:ы|қа|та|тың)?|[Тт]ұжырымдама(?:сы)?|[Хх]аттама(?:сы)?)(?![{_CL}])")
+_KK_AG_PL = (r"(?:келісімдер\w*|меморандумдар\w*|шарттар\w*|хаттамалар\w*)")
+_KK_SPECIFIC = re.compile(
+    rf"«[^»\n]{{2,100}}»\s+(?:(?:[{_CU}][{_CL}]+|[{_CL}]+(?:ның|нің|дың|дің|тың|тің))\s+){{0,4}}{_KK_AG}"
+    rf"|(?:[{_CU}{_CL}][{_CL}-]+\s+){{1,6}}туралы\s+(?:[{_CL}]+\s+){{0,2}}{_KK_AG}")
+_KK_PLURAL = re.compile(rf"(?:\d[\d\s]*|бірнеше|түрлі)?\s*(?:[{_CL}]+\s+)?{_KK_AG_PL}")
+
+
+def _trim_leading(text: str, start: int, end: int, stop: frozenset[str]) -> tuple[int, int]:
+    """Drop leading capitalised function words ("The", "Rector", ...) from a span."""
+    while True:
+        m = re.match(r"\S+\s+", text[start:end])
+        if not m or m.group().strip() not in stop:
+            return start, end
+        start += m.end()
+
+
+def _add_abbreviation(text: str, start: int, end: int, out: list[RuleMatch], label: str) -> None:
+    """`Full Name (ABBR)`: the abbreviation is a second mention linked to the full name."""
+    m = _ABBREV_AFTER.match(text, end)
+    if m and sum(c.isupper() for c in m.group("abbr")) >= 2:
+        out.append(RuleMatch(m.start("abbr"), m.end("abbr"), label, rule="abbreviation",
+                             alias_of=(start, end)))
+
+
+def _universities(text: str, lang: str) -> list[RuleMatch]:
+    out: list[RuleMatch] = []
+    patterns = {"en": [_EN_UNIV], "ru": [_RU_UNIV], "kk": [_KK_UNIV, _RU_UNIV]}.get(lang, [_EN_UNIV])
+    if lang != "en":
+        patterns = patterns + [_EN_UNIV]  # English names inside Russian/Kazakh texts and vice versa
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            start, end = _trim_leading(text, m.start(), m.end(), _EN_PRE_STOP)
+            if start >= m.start("head") and not m.group("tail").strip():
+                continue  # a bare head word ("the University") names nothing
+            span = text[start:end].rstrip(" ,")
+            end = start + len(span)
+            if m.group("head").startswith(("Institute", "инстит")) and _RESEARCH_ONLY.search(span):
+                continue
+            out.append(RuleMatch(start, end, "UNIVERSITY", rule=f"university:{pattern is _EN_UNIV and 'en' or lang}"))
+            _add_abbreviation(text, start, end, out, "UNIVERSITY")
+    for m in _EN_UNIV_QUOTED.finditer(text):
+        out.append(RuleMatch(m.start(), m.end(), "UNIVERSITY", rule="university:quoted"))
+    return out
+
+
+def _named_is_specific(m: re.Match[str]) -> bool:
+    if m.group("head2"):
+        return True
+    mods = m.group("mods").split()
+    return any(w.strip("'’") not in _NATIONALITY for w in mods)
+
+
+def _agreements_en(text: str) -> list[RuleMatch]:
+    out: list[RuleMatch] = []
+    for rule, pattern in (("numbered", _EN_NUMBERED), ("dated", _EN_DATED), ("titled", _EN_TITLED),
+                          ("title-tail", _EN_CAP_HEAD_TAIL), ("subject", _EN_SUBJECT)):
+        out += [RuleMatch(m.start(), m.end(), "AGREEMENT", rule=f"agreement:{rule}") for m in pattern.finditer(text)]
+    for m in _EN_NAMED.finditer(text):
+        if _named_is_specific(m):
+            start, end = _trim_leading(text, m.start(), m.end(), _EN_PRE_STOP)
+            end = start + len(text[start:end].rstrip())
+            out.append(RuleMatch(start, end, "AGREEMENT", rule="agreement:named"))
+    out += [RuleMatch(m.start("head"), m.end("head"), "AGREEMENT", anaphoric=True, rule="agreement:definite")
+            for m in _EN_DEFINITE.finditer(text)]
+    out += [RuleMatch(m.start(), m.end(), "AGREEMENT", specific=False, rule="agreement:plural")
+            for m in _EN_PLURAL.finditer(text)]
+    return out
+
+
+def _agreements_ru(text: str) -> list[RuleMatch]:
+    out = [RuleMatch(m.start(), m.end(), "AGREEMENT", rule="agreement:ru-specific") for m in _RU_SPECIFIC.finditer(text)]
+    out += [RuleMatch(m.start(), m.end(), "AGREEMENT", specific=False, rule="agreement:ru-plural")
+            for m in _RU_PLURAL.finditer(text)]
+    return out
+
+
+def _agreements_kk(text: str) -> list[RuleMatch]:
+    out = [RuleMatch(m.start(), m.end(), "AGREEMENT", rule="agreement:kk-specific") for m in _KK_SPECIFIC.finditer(text)]
+    out += [RuleMatch(m.start(), m.end(), "AGREEMENT", specific=False, rule="agreement:kk-plural")
+            for m in _KK_PLURAL.finditer(text) if m.group().strip()]
+    return out
+
+
+def find_rule_mentions(text: str, lang: str) -> list[RuleMatch]:
+    """University and agreement spans in `text` written in `lang` (en, ru, kk; others use English rules).
+
+    Overlapping matches are all returned; `pipeline.entities.merge` keeps the best per span.
+    English rules also run on Russian/Kazakh text (English names inside them) and the Russian
+    ones on Kazakh text (Kazakh texts quote Russian names).
+    """
+    out = _universities(text, lang)
+    out += _agreements_en(text)
+    if lang in ("ru", "kk"):
+        out += _agreements_ru(text)
+    if lang == "kk":
+        out += _agreements_kk(text)
+    return sorted(out, key=lambda r: (r.start, -r.end, r.label, r.rule))
+
+
+def looks_like_university(text: str) -> bool:
+    """Whether an organisation name found by a model names a higher-education institution."""
+    if _RESEARCH_ONLY.search(text) and not re.search(r"(?i)univers|университет", text):
+        return False
+    return bool(re.search(r"(?i)\b(?:university|institute|academy|college|polytechnic)\b"
+                          r"|университет|институт|академи|консерватори", text))
+
+
+def looks_like_agreement(text: str) -> bool:
+    """Whether a law/work-of-art name found by a model names an agreement-like document."""
+    return bool(re.search(rf"(?i)\b{_EN_AG_SG}\b", text) or _RU_AG_PAT.search(text)
+                or re.search(_KK_AG, text))
+
+
+def is_plural_agreement(text: str) -> bool:
+    """Whether an agreement mention is plural (hence not one specific document)."""
+    return bool(re.search(rf"(?i)\b{_EN_AG_PL}\b|{_RU_AG_PL}|{_KK_AG_PL}", text))
