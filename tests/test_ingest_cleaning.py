@@ -1,7 +1,7 @@
 """Cleaning and paragraph assembly, on what the seed documents actually contain."""
 
-from pipeline.ingest.passages import passages_from_text
 from pipeline.ingest.paragraphs import keep_hyphen
+from pipeline.ingest.passages import passages_from_text
 from tests.fixtures.ingest.corpus_builder import seed_line
 
 
