@@ -266,13 +266,28 @@ def build_topics(passages: pd.DataFrame, languages: pd.DataFrame, entities: pd.D
     }
 
 
+# A document a hostile or careless source could contain: markup, script-ending sequences,
+# JavaScript line separators, right-to-left text, and an entity whose name has quotes and brackets.
+HOSTILE_DOCUMENT = {
+    "doc_id": "900_hostile", "file": "documents/900_hostile.txt", "year": "2024", "genre": "news",
+    "partner": "russia", "perspective": "kazakh", "source": "",
+    "title": 'Title with </script><!-- and "quotes" \u2028 break',
+    "text": ("The rector said <script>alert(1)</script> during the visit to Al-Quds University.\n"
+             "A second paragraph with <img src=x onerror=alert(2)> and the line separator \u2028 here, "
+             "and Arabic text جامعة القدس about Al-Quds University cooperation with Kazakhstan.\n"),
+}
+HOSTILE_GAZETTEER = (
+    ("Q_alquds", 'Al-Quds "University" <جامعة القدس>', "UNIVERSITY", r"Al-Quds University"),
+)
+
+
 def build_outputs(out_dir: Path, corpus_dir: Path, *, extra_documents: list[dict] | None = None,
-                  with_metrics: bool = True, n_topics: int = 4) -> Path:
+                  extra_gazetteer: tuple = (), with_metrics: bool = True, n_topics: int = 4) -> Path:
     """Write every upstream output the report reads into `out_dir`; returns `out_dir`."""
     out_dir = Path(out_dir)
     passages = build_passages(corpus_dir, extra_documents)
     languages = build_languages(passages)
-    entities = build_entities(passages, languages)
+    entities = build_entities(passages, languages, GAZETTEER + tuple(extra_gazetteer))
     files: dict[str, object] = {
         "passages.parquet": passages,
         "ingest_report.json": {"documents": int(passages["doc_id"].nunique()), "passages": len(passages),
@@ -294,3 +309,18 @@ def build_outputs(out_dir: Path, corpus_dir: Path, *, extra_documents: list[dict
         else:
             atomic.write_json(path, value)
     return out_dir
+
+
+def make_project(root: Path, corpus_dir: Path, *, hostile: bool = False, with_metrics: bool = True) -> Path:
+    """A throwaway project at `root`: a copy of the seed corpus and contract outputs under root/outputs.
+
+    Tests build the report here, so nothing they do touches the repository's own corpus or outputs.
+    """
+    import shutil
+
+    root = Path(root)
+    shutil.copytree(corpus_dir, root / "corpus", dirs_exist_ok=True)
+    build_outputs(root / "outputs", root / "corpus",
+                  extra_documents=[HOSTILE_DOCUMENT] if hostile else None,
+                  extra_gazetteer=HOSTILE_GAZETTEER if hostile else (), with_metrics=with_metrics)
+    return root

@@ -14,7 +14,7 @@ from typing import Any
 from pipeline import atomic
 from pipeline.config import load_params, stage_settings
 from pipeline.report import charts, figures, plots, provenance, render, summary
-from pipeline.report.load import ReportInputs, load_inputs
+from pipeline.report.load import ReportInputs, load_inputs, shown_path
 from pipeline.report.palette import colour_map
 from pipeline.report.sections import comparison, entities, method, overview, themes
 from pipeline.report.sections.context import corpus_context
@@ -63,7 +63,7 @@ def build_report(outputs_dir: str | Path = "outputs", out_dir: str | Path = "out
         "themes": themes.build(inputs, ctx, settings),
         "comparison": comparison.build(inputs, ctx, settings),
         "entities": entities.build(inputs, ctx, settings),
-        "method": method.build(inputs, params, Path(params_path), prov),
+        "method": method.build(inputs, params, shown_path(Path(params_path), Path(root)), prov),
     }
     specs = chart_specs(inputs, sections, ctx.groups)
     tables = [sections["overview"]["documents"], sections["overview"]["language_table"],

@@ -56,6 +56,14 @@ def input_path(spec: InputSpec, outputs_dir: Path, root: Path) -> Path:
     return (root if spec.from_root else outputs_dir) / spec.path
 
 
+def shown_path(path: Path, root: Path) -> str:
+    """`path` relative to the project root when inside it, so messages and pages do not depend on the checkout."""
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _rerun(spec: InputSpec) -> str:
     return f"run `dvc repro {spec.stage}` (or `python -m pipeline {spec.stage}`)"
 
@@ -123,7 +131,8 @@ def load_inputs(outputs_dir: str | Path, root: str | Path = ".", *, allow_stale:
             if spec.required:
                 absent_required.append(f"{path} (stage '{spec.stage}')")
             else:
-                missing_optional[spec.key] = f"not available: run `dvc repro {spec.stage}` to produce {path}"
+                missing_optional[spec.key] = (f"not available: run `dvc repro {spec.stage}` to produce "
+                                              f"{shown_path(path, root)}")
             continue
         value = _read(spec, path)
         _check_columns(spec, path, value)

@@ -57,8 +57,6 @@ def build(inputs: ReportInputs, ctx: CorpusContext, settings: ReportSettings) ->
                                      on="passage_id", how="left", suffixes=("", "_p"))
     if "lang_p" not in mentions.columns:
         mentions = mentions.rename(columns={"lang": "lang_p"})
-    if "specific" in mentions.columns:
-        mentions = mentions[mentions["specific"].fillna(True).astype(bool)]
     blocks = []
     for label in FOCUS_LABELS:
         per_group = []

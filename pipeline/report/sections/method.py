@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -43,7 +42,7 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def build(inputs: ReportInputs, params: dict[str, Any], params_path: Path, prov: Provenance) -> dict[str, Any]:
+def build(inputs: ReportInputs, params: dict[str, Any], params_path: str, prov: Provenance) -> dict[str, Any]:
     """Metric tables (or "not available" notes), parameters as YAML, provenance."""
     metrics = []
     for key, title in METRIC_SOURCES:
@@ -51,8 +50,8 @@ def build(inputs: ReportInputs, params: dict[str, Any], params_path: Path, prov:
         if data is None:
             metrics.append({"title": title, "missing": inputs.missing.get(key, "not available"), "rows": []})
         else:
-            metrics.append({"title": title, "missing": None, "path": str(inputs.paths.get(key, "")),
+            metrics.append({"title": title, "missing": None, "path": inputs.paths.get(key, ""),
                             "rows": [(k, _fmt(v)) for k, v in flatten(data)]})
     params_text = (yaml.safe_dump(params, sort_keys=True, allow_unicode=True) if params
                    else f"({params_path} not found: every stage used its defaults)")
-    return {"metrics": metrics, "params_text": params_text, "params_path": str(params_path), "provenance": prov}
+    return {"metrics": metrics, "params_text": params_text, "params_path": params_path, "provenance": prov}

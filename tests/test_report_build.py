@@ -1,0 +1,147 @@
+"""Building the report from contract outputs: files, content, escaping, caveats, determinism."""
+
+import json
+import re
+import shutil
+
+import pandas as pd
+import pytest
+from report_fixtures import make_project
+
+from pipeline.report.build import build_report
+
+PARAMS = "report:\n  table_rows: 2\n  kwic_per_entity: 2\n"
+
+
+def _build(root, **kwargs):
+    return build_report(root / "outputs", root / "outputs" / "report", root / "params.yaml", root, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, corpus_dir):
+    """The report built once from the seed corpus plus a hostile document."""
+    root = make_project(tmp_path_factory.mktemp("built"), corpus_dir, hostile=True, with_metrics=False)
+    (root / "params.yaml").write_text(PARAMS, encoding="utf-8")
+    result = _build(root)
+    return root, result, result.index.read_text(encoding="utf-8")
+
+
+def _payload(page):
+    raw = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page, re.S).group(1)
+    return json.loads(raw)
+
+
+def test_build_writes_page_summary_figures_and_plot_tables(built):
+    root, result, _ = built
+    out = root / "outputs" / "report"
+    assert (out / "index.html").stat().st_size > 1_000_000  # plotly.js is inlined
+    assert (out / "summary.md").read_text(encoding="utf-8").startswith("# ")
+    for name in ("prevalence", "differences", "entity_network", "documents_per_group", "topic_sizes"):
+        assert (out / "figures" / f"{name}.png").read_bytes()[:4] == b"\x89PNG"
+        assert b"<svg" in (out / "figures" / f"{name}.svg").read_bytes()[:500]
+    prevalence = pd.read_csv(out / "plots" / "prevalence.csv")
+    assert {"topic", "group", "prevalence", "ci_low", "ci_high"} <= set(prevalence.columns)
+
+
+def test_page_loads_nothing_from_the_network(built):
+    _, _, page = built
+    assert not re.search(r"<script[^>]+src=", page)
+    assert not re.search(r"<link[^>]+href=\"(?!data:)", page)
+    assert 'rel="icon" href="data:image/svg+xml' in page
+    assert "default-src 'none'" in page  # the CSP blocks any request the page might still try
+
+
+def test_document_markup_is_shown_as_text_not_executed(built):
+    _, _, page = built
+    assert "<script>alert(1)</script>" not in page
+    assert "<img src=x onerror" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_json_in_script_cannot_end_the_script_or_break_lines(built):
+    _, _, page = built
+    raw = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page, re.S).group(1)
+    assert "</" not in raw and "<!--" not in raw and "\u2028" not in raw
+    overflow_titles = [row[0][1] for row in _payload(page)["more"]["documents"]]
+    assert 'Title with </script><!-- and "quotes" \u2028 break' in overflow_titles
+
+
+def test_entity_name_with_quotes_brackets_and_arabic_is_escaped_and_isolated(built):
+    _, _, page = built
+    assert '<bdi>Al-Quds &#34;University&#34; &lt;جامعة القدس&gt;</bdi>' in page
+
+
+def test_long_tables_keep_overflow_rows_for_show_more(built):
+    _, _, page = built
+    payload = _payload(page)
+    shown = page.count('<tr data-group="russia">') + page.count('<tr data-group="china">')
+    assert len(payload["more"]["documents"]) == 6 - 2  # 6 documents, 2 inline
+    assert 'data-table="documents"' in page and shown >= 2
+
+
+def test_small_group_gets_a_plain_language_caveat(built):
+    _, _, page = built
+    assert "Group “china” has only 1 document(s)" in page
+    assert "Cannot be judged: china has too few documents" in page
+
+
+def test_topic_without_terms_in_a_language_says_so(built):
+    _, _, page = built
+    assert "no terms in this language" in page
+
+
+def test_kwic_lines_show_the_mention_in_its_sentence(built):
+    _, _, page = built
+    assert re.search(r'<td class="l" dir="auto">[^<]*signed </td><td class="k"><bdi>cooperation memorandums</bdi>',
+                     page)
+
+
+def test_missing_metrics_render_as_not_available_with_the_stage(built):
+    _, _, page = built
+    assert "not available: run `dvc repro evaluate`" in page
+
+
+def test_every_chart_trace_carries_escaped_text(built):
+    _, _, page = built
+    charts = _payload(page)["charts"]
+    assert set(charts) == {"documents_per_group", "language_volume", "topic_sizes", "prevalence",
+                           "differences", "entity_bars", "entity_network"}
+    names = json.dumps(charts["entity_network"]["data"], ensure_ascii=False)
+    assert "&lt;جامعة القدس&gt;" in names and "<جامعة" not in names
+
+
+def test_rebuilding_gives_byte_identical_outputs(built, tmp_path):
+    root, _, _ = built
+    copy = tmp_path / "again"
+    shutil.copytree(root, copy)
+    shutil.rmtree(copy / "outputs" / "report")
+    _build(copy)
+    first, second = root / "outputs" / "report", copy / "outputs" / "report"
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for rel in files:
+        assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+
+
+def test_empty_group_is_reported_not_crashed(built, tmp_path):
+    root, _, _ = built
+    copy = tmp_path / "empty"
+    shutil.copytree(root, copy)
+    groups_path = copy / "outputs" / "topics" / "groups.json"
+    groups = json.loads(groups_path.read_text(encoding="utf-8"))
+    groups["groups"]["central_asia"] = {"n_docs": 0, "n_passages": 0, "too_small": True}
+    groups_path.write_text(json.dumps(groups), encoding="utf-8")
+    page = _build(copy).index.read_text(encoding="utf-8")
+    assert "Group “central_asia” has no documents" in page
+    assert 'value="central_asia"' in page  # still offered as a filter
+
+
+def test_a_failed_build_keeps_the_previous_report(built, tmp_path):
+    root, _, _ = built
+    copy = tmp_path / "keep"
+    shutil.copytree(root, copy)
+    before = (copy / "outputs" / "report" / "index.html").read_bytes()
+    (copy / "outputs" / "topics" / "topics.parquet").unlink()
+    with pytest.raises(Exception, match="dvc repro"):
+        _build(copy)
+    assert (copy / "outputs" / "report" / "index.html").read_bytes() == before

@@ -1,0 +1,115 @@
+"""Reading upstream outputs: missing, malformed and stale inputs fail with the stage to run."""
+
+import json
+import os
+import shutil
+
+import pandas as pd
+import pytest
+import yaml
+from report_fixtures import make_project
+
+from pipeline.errors import PipelineError
+from pipeline.report.freshness import file_md5
+from pipeline.report.load import load_inputs
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory, corpus_dir):
+    return make_project(tmp_path_factory.mktemp("pristine"), corpus_dir, with_metrics=False)
+
+
+@pytest.fixture
+def project(pristine, tmp_path):
+    """A private copy of the fixture project, free to damage."""
+    root = tmp_path / "project"
+    shutil.copytree(pristine, root)
+    return root
+
+
+def test_contract_outputs_load_with_json_columns_parsed(project):
+    inputs = load_inputs(project / "outputs", project)
+    assert isinstance(inputs.topics["top_terms"].iloc[0], dict)
+    assert isinstance(inputs.topics["representative_passages"].iloc[0], list)
+    assert len(inputs.passages) == inputs.ingest_report["passages"]
+
+
+def test_missing_required_output_names_the_stage_to_run(project):
+    (project / "outputs" / "entities.parquet").unlink()
+    with pytest.raises(PipelineError, match=r"entities\.parquet \(stage 'entities'\).*dvc repro"):
+        load_inputs(project / "outputs", project)
+
+
+def test_missing_optional_metrics_become_a_note_naming_the_stage(project):
+    inputs = load_inputs(project / "outputs", project)
+    assert inputs.metrics is None
+    assert "dvc repro evaluate" in inputs.missing["metrics"]
+    assert "language" in inputs.missing["language_metrics"]
+
+
+def test_missing_contract_column_names_file_column_and_stage(project):
+    path = project / "outputs" / "topics" / "prevalence.parquet"
+    pd.read_parquet(path).drop(columns=["ci_low"]).to_parquet(path)
+    with pytest.raises(PipelineError, match=r"prevalence\.parquet: missing column\(s\) \['ci_low'\].*repro topics"):
+        load_inputs(project / "outputs", project)
+
+
+def test_invalid_json_cell_names_the_row(project):
+    path = project / "outputs" / "topics" / "topics.parquet"
+    frame = pd.read_parquet(path)
+    frame.loc[2, "top_terms"] = "{not json"
+    frame.to_parquet(path)
+    with pytest.raises(PipelineError, match=r"topics\.parquet row 2: column 'top_terms' is not valid JSON"):
+        load_inputs(project / "outputs", project)
+
+
+def test_truncated_parquet_says_it_cannot_be_read(project):
+    path = project / "outputs" / "languages.parquet"
+    path.write_bytes(path.read_bytes()[:100])
+    with pytest.raises(PipelineError, match=r"languages\.parquet: cannot be read.*repro language"):
+        load_inputs(project / "outputs", project)
+
+
+def test_corpus_edited_after_ingest_makes_outputs_stale(project):
+    metadata = project / "corpus" / "metadata.csv"
+    later = (project / "outputs" / "passages.parquet").stat().st_mtime + 60
+    os.utime(metadata, (later, later))
+    with pytest.raises(PipelineError, match=r"passages\.parquet is older than corpus/metadata\.csv.*dvc repro ingest"):
+        load_inputs(project / "outputs", project)
+
+
+def test_allow_stale_records_the_problem_instead_of_failing(project):
+    later = (project / "outputs" / "passages.parquet").stat().st_mtime + 60
+    os.utime(project / "corpus" / "metadata.csv", (later, later))
+    inputs = load_inputs(project / "outputs", project, allow_stale=True)
+    assert any("dvc repro ingest" in m for m in inputs.stale)
+
+
+def test_dvc_lock_hash_mismatch_marks_the_stage_stale(project):
+    metadata = project / "corpus" / "metadata.csv"
+    lock = {"schema": "2.0", "stages": {"ingest": {
+        "cmd": "python -m pipeline ingest",
+        "deps": [{"path": "corpus/metadata.csv", "hash": "md5", "md5": file_md5(metadata)}],
+        "outs": [{"path": "outputs/passages.parquet"}]}}}
+    (project / "dvc.lock").write_text(yaml.safe_dump(lock), encoding="utf-8")
+    load_inputs(project / "outputs", project)  # recorded hash matches: fresh
+    metadata.write_text(metadata.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    # Hash, not time, decides: make the edit look older than the outputs.
+    os.utime(metadata, (0, 0))
+    with pytest.raises(PipelineError, match=r"corpus/metadata\.csv \(stage 'ingest'\)"):
+        load_inputs(project / "outputs", project)
+
+
+def test_topics_from_another_ingest_run_are_rejected(project):
+    path = project / "outputs" / "topics" / "assignments.parquet"
+    frame = pd.read_parquet(path)
+    frame.loc[0, "passage_id"] = "999_gone-0123456789"
+    frame.to_parquet(path)
+    with pytest.raises(PipelineError, match=r"999_gone-0123456789.*dvc repro topics"):
+        load_inputs(project / "outputs", project)
+
+
+def test_groups_json_that_is_not_an_object_is_rejected(project):
+    (project / "outputs" / "topics" / "groups.json").write_text(json.dumps(["russia"]), encoding="utf-8")
+    with pytest.raises(PipelineError, match=r"groups\.json: expected a JSON object"):
+        load_inputs(project / "outputs", project)
