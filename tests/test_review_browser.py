@@ -1,0 +1,136 @@
+"""The review app in a real browser (Debian chromium driven by Playwright)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from werkzeug.serving import make_server
+
+from pipeline.review.app import create_app
+from pipeline.review.catalog import Catalog
+from pipeline.review.decisions import text_sha1
+from pipeline.review.sample_outputs import seed_outputs
+from pipeline.review.settings import ReviewSettings
+from pipeline.review.store import DecisionStore
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [pytest.mark.slow, pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium: apt-get install chromium")]
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+def serve(catalog: Catalog, store: DecisionStore):
+    """The app on a real threaded werkzeug server on a free loopback port."""
+    app = create_app(catalog, store, ReviewSettings(), annotator="aigerim")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+def test_keyboard_review_survives_a_reload(browser, corpus_dir, tmp_path):
+    passages, entities = seed_outputs(corpus_dir)
+    store = DecisionStore(tmp_path / "review.sqlite")
+    server = serve(Catalog(passages, entities), store)
+    pid = passages[passages["text"].str.contains("Rector of Abai KazNPU", regex=False)].iloc[0]["passage_id"]
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"http://127.0.0.1:{server.port}/passage/{pid}")
+        page.wait_for_selector("#passage-root[data-loaded='1']")
+        rows = page.locator("#mentions tbody tr")
+        n = rows.count()
+        assert n >= 3
+        assert "accept" in page.locator("#shortcuts").inner_text()  # shortcuts are shown
+        page.keyboard.press("a")  # accept the first mention; selection moves to the second
+        page.wait_for_selector("#mentions tbody tr[data-index='0'].st-accepted")
+        page.keyboard.press("r")  # reject the second
+        page.wait_for_selector("#mentions tbody tr[data-index='1'].st-rejected")
+        page.keyboard.press("2")  # relabel the third as PERSON (label 2)
+        page.wait_for_selector("#mentions tbody tr[data-index='2'].st-corrected")
+        page.reload()
+        page.wait_for_selector("#passage-root[data-loaded='1']")
+        statuses = [page.locator(f"#mentions tbody tr[data-index='{i}'] td.status").inner_text() for i in range(3)]
+        assert statuses == ["accepted", "rejected", "corrected"]
+        assert page.locator("#mentions tbody tr[data-index='2'] td.label").inner_text() == "PERSON"
+        assert [d["action"] for d in store.all()] == ["accept", "reject", "relabel"]
+        assert errors == []
+    finally:
+        server.shutdown()
+
+
+def test_selecting_text_and_pressing_a_label_key_adds_the_entity(browser, corpus_dir, tmp_path):
+    passages, entities = seed_outputs(corpus_dir)
+    store = DecisionStore(tmp_path / "review.sqlite")
+    server = serve(Catalog(passages, entities), store)
+    row = passages[passages["text"].str.contains("Rector of Abai KazNPU", regex=False)].iloc[0]
+    page = browser.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{server.port}/passage/{row['passage_id']}")
+        page.wait_for_selector("#passage-root[data-loaded='1']")
+        # Select "Abai KazNPU" in the first text node of the passage (it precedes every mention).
+        page.evaluate("""() => {
+            const box = document.getElementById('passage-text');
+            const node = box.firstChild;
+            const i = node.textContent.indexOf('Abai KazNPU');
+            const range = document.createRange();
+            range.setStart(node, i); range.setEnd(node, i + 'Abai KazNPU'.length);
+            const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+        }""")
+        page.keyboard.press("1")  # UNIVERSITY
+        page.wait_for_selector("#mentions tbody tr.st-added")
+        [added] = [d for d in store.all() if d["action"] == "add"]
+        start = row["text"].index("Abai KazNPU")
+        assert (added["result"]["start"], added["result"]["end"], added["result"]["label"]) == (
+            start, start + 11, "UNIVERSITY")
+    finally:
+        server.shutdown()
+
+
+def test_markup_in_a_document_is_shown_as_text_and_never_runs(browser, tmp_path):
+    text = 'Al-Farabi Kazakh National University <script>window.pwned = 1</script><img src=x onerror="window.pwned=2">'
+    pid = "doc1-" + text_sha1(text)[:10]
+    passages = pd.DataFrame([{"doc_id": "doc1", "passage_id": pid, "passage_index": 0, "text": text, "lang": "en",
+                              "title": "<b>bold?</b>"}])
+    entities = pd.DataFrame([{"passage_id": pid, "start": 0, "end": 36, "text": text[:36], "label": "UNIVERSITY"}])
+    server = serve(Catalog(passages, entities), DecisionStore(tmp_path / "review.sqlite"))
+    page = browser.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{server.port}/passage/{pid}")
+        page.wait_for_selector("#passage-root[data-loaded='1']")
+        assert page.locator("#passage-text").inner_text() == text
+        assert page.locator("#doc-title").inner_text() == "<b>bold?</b>"
+        assert page.evaluate("() => window.pwned === undefined")
+        assert page.locator("#passage-text script, #passage-text img").count() == 0
+    finally:
+        server.shutdown()
+
+
+def test_document_list_opens_with_progress_and_leads_to_passages(browser, corpus_dir, tmp_path):
+    server = serve(Catalog(*seed_outputs(corpus_dir)), DecisionStore(tmp_path / "review.sqlite"))
+    page = browser.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{server.port}/")
+        page.wait_for_selector("#documents tbody tr")
+        assert page.locator("#documents tbody tr").count() == 5
+        page.locator("#documents tbody tr[data-doc-id='002_3ac2eefe626476ff'] a").click()
+        page.wait_for_selector("#passages tbody tr")
+        assert "doc_id=002_3ac2eefe626476ff" in page.url
+        assert page.locator("#passages tbody tr").count() > 10
+    finally:
+        server.shutdown()
