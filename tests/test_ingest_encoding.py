@@ -100,3 +100,19 @@ def test_a_named_encoding_overrides_detection():
 def test_an_unknown_named_encoding_is_reported():
     with pytest.raises(DocumentProblem, match="does not know"):
         decode_with(b"text", "klingon-8")
+
+
+def test_english_with_only_curly_quotes_in_windows_1251_is_decoded():
+    line = f"“{ENGLISH}” – the rector’s words."
+    decoded = decode_bytes(line.encode("cp1251"))
+    assert decoded.text == line
+
+
+def test_curly_quotes_do_not_make_english_look_chinese():
+    line = "It’s the rector’s view that “academic mobility” matters."
+    assert decode_bytes(line.encode("cp1251")).encoding == "cp1251"
+
+
+def test_cyrillic_utf16_without_bom_is_detected_despite_few_nul_bytes():
+    assert decode_bytes(KAZAKH.encode("utf-16-le")).encoding == "utf-16-le"
+    assert decode_bytes(RUSSIAN.encode("utf-16-be")).encoding == "utf-16-be"

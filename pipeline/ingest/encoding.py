@@ -92,19 +92,32 @@ def _decode(raw: bytes, encoding: str) -> Decoded:
 
 
 def _utf16_without_bom(raw: bytes) -> str:
-    """UTF-16 text without a BOM has NUL high bytes in every ASCII character (space, newline)."""
+    """UTF-16 without a BOM: every ASCII character (space, newline, digit) has a NUL high byte,
+    so NULs sit on one side only (odd positions for LE, even for BE). Cyrillic or Chinese
+    text has few such characters, so the test is one-sidedness, then a strict decode whose
+    result must look like text."""
     even_nuls = raw[0::2].count(0)
     odd_nuls = raw[1::2].count(0)
-    half = max(1, len(raw) // 2)
-    if len(raw) % 2 == 0:
-        if odd_nuls > 0.2 * half and even_nuls < 0.02 * half:
-            return "utf-16-le"
-        if even_nuls > 0.2 * half and odd_nuls < 0.02 * half:
-            return "utf-16-be"
+    if len(raw) % 2 == 0 and max(even_nuls, odd_nuls) >= 1 and min(even_nuls, odd_nuls) <= 0.05 * max(even_nuls, odd_nuls):
+        encoding = "utf-16-le" if odd_nuls > even_nuls else "utf-16-be"
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            text = ""
+        if text and _looks_like_text(text):
+            return encoding
     raise DocumentProblem(
         "the file contains NUL bytes and is not UTF-16 text: it looks binary. "
         "Export the document as UTF-8 text (or .docx/.pdf) and use that file."
     )
+
+
+def _looks_like_text(text: str) -> bool:
+    """Mostly letters, digits, spaces and punctuation; almost no control characters."""
+    sample = text[:20_000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    private = sum(1 for ch in sample if "\ue000" <= ch <= "\uf8ff" or "\ud800" <= ch <= "\udfff")
+    return controls + private <= 0.01 * len(sample)
 
 
 def _refuse_control_characters(text: str) -> None:
@@ -122,9 +135,13 @@ def _try_gb18030(raw: bytes) -> Decoded | None:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:
         return None
-    letters = [ch for ch in text if ch.isalpha() and ord(ch) > 127]
-    cjk = sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff")
-    if letters and cjk >= 0.8 * len(letters):
+    # Windows-1251/1252 text with a few curly quotes often decodes as valid GB18030 too,
+    # each quote swallowing the next ASCII letter into a CJK character: demand that
+    # Chinese is a real share of the text, not a sprinkle.
+    letters = [ch for ch in text if ch.isalpha()]
+    non_ascii = [ch for ch in letters if ord(ch) > 127]
+    cjk = sum(1 for ch in non_ascii if "\u4e00" <= ch <= "\u9fff")
+    if non_ascii and cjk >= 0.8 * len(non_ascii) and cjk >= 0.2 * len(letters):
         return Decoded(text, "gb18030")
     return None
 
@@ -175,7 +192,8 @@ def _best_single_byte(raw: bytes) -> Decoded:
         score = plausibility(text, encoding)
         if best_score is None or score > best_score:  # ties keep the earlier, commoner code page
             best, best_score = Decoded(text, encoding), score
-    if best is None or best_score is None or best_score <= 0:
+    only_punctuation = best is not None and all(ch.isascii() or ch in COMMON_SYMBOLS for ch in best.text)
+    if best is None or best_score is None or (best_score <= 0 and not only_punctuation):
         raise DocumentProblem(
             "the text encoding could not be recognised (tried UTF-8, UTF-16, GB18030, Windows-1251, "
             "KZ-1048, Windows-1252). Re-save the file as UTF-8, or name its encoding in an "
