@@ -21,7 +21,7 @@ from pipeline.errors import PipelineError
 from pipeline.topics import compare, terms
 from pipeline.topics.cache import EmbeddingCache
 from pipeline.topics.embeddings import Embedder, make_embedder
-from pipeline.topics.model import fit_topics
+from pipeline.topics.model import fit_topics, plan_clustering
 from pipeline.topics.settings import CompareSettings, TopicSettings
 from pipeline.topics.vectorizer import make_vectorizer
 
@@ -233,8 +233,9 @@ def run_stage(passages_path: str | Path, languages_path: str | Path, entities_pa
     else:
         entities = pd.DataFrame(columns=list(ENTITY_COLUMNS))
     corpus, notes = assemble_passages(passages, languages, topic_settings.min_chars)
-    # fail on a bad grouping column before minutes of embedding
+    # fail on a bad grouping column or a corpus too small to cluster before minutes of embedding
     compare.check_group_column(corpus, compare_settings.group_column, list(compare_settings.groups))
+    plan_clustering(len(corpus), topic_settings)
     embedder = embedder or make_embedder(topic_settings.embedding, topic_settings.seed, topic_settings.batch_size)
     vectors, n_new = embed_passages(corpus["text"].tolist(), embedder, cache_dir)
     result = analyse(corpus, vectors, entities, topic_settings, compare_settings, embedder, notes)
