@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 from pipeline.entities.backends import BackendRegistry
 from pipeline.entities.canonical import Canonicalizer
+from pipeline.entities.filters import plausible_person, plausible_university
 from pipeline.entities.gazetteer import Gazetteer
+from pipeline.entities.labels import MAIN_LABELS
 from pipeline.entities.merge import EntityMention, from_gazetteer, from_model, from_rule, resolve_overlaps
 from pipeline.entities.rules import find_rule_mentions
 
@@ -118,12 +120,24 @@ class EntityExtractor:
 
     def _combine(self, text: str, lang: str, model_mentions) -> list[EntityMention]:  # noqa: ANN001
         rule_side = [from_rule(r, text, lang) for r in find_rule_mentions(text, lang)]
-        rule_side += from_gazetteer(text, self.gazetteer, lang)
-        model_side = [em for m in model_mentions if (em := from_model(m, lang)) is not None]
+        model_side = [em for m in model_mentions if (em := from_model(m, lang)) is not None and _plausible(em, text)]
+        # Known universities/agreements beat any model span; known places and organisations only
+        # compete with model spans (longest wins, the gazetteer on ties), so "Astana" tagged
+        # PERSON becomes GPE but a model's "Ministry of ... of Kazakhstan" is not cut up.
+        for g in from_gazetteer(text, self.gazetteer, lang):
+            (rule_side if g.label in MAIN_LABELS else model_side).append(g)
         chosen = resolve_overlaps(rule_side, model_side)
         # An abbreviation whose full name lost to a longer span is kept but no longer linked to it.
         spans = {(m.start, m.end) for m in chosen}
         return [m if m.alias_of is None or m.alias_of in spans else _unalias(m) for m in chosen]
+
+
+def _plausible(m: EntityMention, text: str) -> bool:
+    if m.label == "PERSON":
+        return plausible_person(m.text, text, m.start, m.end)
+    if m.label == "UNIVERSITY":
+        return plausible_university(m.text)
+    return True
 
 
 def _unalias(m: EntityMention) -> EntityMention:

@@ -89,6 +89,7 @@ def _tokens(text: str) -> list[str]:
     t = unicodedata.normalize("NFC", text)
     t = transliterate(t)
     t = _strip_diacritics(t).casefold()
+    t = re.sub(r"['’]s\b", "", t)  # English possessive: "Manshina's"
     t = re.sub(f"[{re.escape(_QUOTES)}]", " ", t)
     t = re.sub(r"[^\w\s.-]", " ", t)
     return [tok for tok in re.split(r"[\s-]+", t) if tok]

@@ -1,0 +1,138 @@
+"""CLI: the `entities` stage and the `extract-entities` tool."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from pipeline.config import load_params, stage_settings
+from pipeline.entities.settings import EntitiesSettings
+from pipeline.errors import PipelineError
+
+LINES_PER_BATCH = 256
+
+
+def register(subparsers) -> None:  # noqa: ANN001 (argparse's private subparsers type)
+    """Add the `entities` and `extract-entities` subcommands."""
+    stage = subparsers.add_parser(
+        "entities",
+        help="Find universities, people and agreements in every passage (DVC stage).",
+        description=(
+            "Tag every passage with the NER backend of its language (params.yaml entities.backends), add "
+            "university and agreement patterns and the gazetteer, link variants to canonical entities, apply "
+            "reviewed decisions when corpus/annotations/decisions.jsonl exists, and write one row per mention "
+            "plus a per-entity summary. Passages of a language no backend covers are listed in the skipped file. "
+            "Settings: params.yaml section `entities`."
+        ),
+    )
+    stage.add_argument("--passages", default="outputs/passages.parquet", help="ingest output (default: %(default)s)")
+    stage.add_argument("--languages", default="outputs/languages.parquet",
+                       help="language stage output (default: %(default)s)")
+    stage.add_argument("--decisions", default="corpus/annotations/decisions.jsonl",
+                       help="reviewed decisions, applied when the file exists (default: %(default)s)")
+    stage.add_argument("--out", default="outputs/entities.parquet",
+                       help="mentions after review (default: %(default)s)")
+    stage.add_argument("--machine-out", default="outputs/entities_machine.parquet",
+                       help="mentions before review (default: %(default)s)")
+    stage.add_argument("--summary", default="outputs/entity_summary.parquet",
+                       help="one row per canonical entity (default: %(default)s)")
+    stage.add_argument("--skipped", default="outputs/entities_skipped.json",
+                       help="passages no backend covers, orphaned decisions (default: %(default)s)")
+    stage.add_argument("--params", default="params.yaml", help="settings file (default: %(default)s)")
+    stage.set_defaults(func=run_stage_command)
+
+    tool = subparsers.add_parser(
+        "extract-entities",
+        help="Find entities in each line of a UTF-8 text (file or stdin); one JSON object per line.",
+        description=(
+            "Read UTF-8 text, one passage per line, and write one JSON object per line, in order: "
+            '{"lang": ..., "entities": [{"start", "end", "text", "label", "canonical"}, ...]} with offsets '
+            "into that line. Without --lang the language of each line is detected."
+        ),
+    )
+    tool.add_argument("file", nargs="?", help="UTF-8 text file; standard input when omitted")
+    tool.add_argument("--lang", help="language code of every line (en, ru, kk, ...); detected when omitted")
+    tool.add_argument("--params", default="params.yaml", help="settings file (default: %(default)s)")
+    tool.set_defaults(func=run_extract_command)
+
+
+def settings_from(params_path: str) -> EntitiesSettings:
+    """The `entities` settings from params.yaml (defaults when the file or section is absent)."""
+    return stage_settings(EntitiesSettings, "entities", load_params(params_path))
+
+
+def run_stage_command(args: argparse.Namespace) -> int:
+    """Run the entities stage and print its one-line summary."""
+    from pipeline.entities.stage import run_entities
+
+    result = run_entities(args.passages, args.languages, args.decisions, args.out, args.machine_out,
+                          args.summary, args.skipped, settings_from(args.params))
+    print(result.summary(args.out), file=sys.stderr)
+    return 0
+
+
+def read_lines(path: str | None) -> Iterator[str]:
+    """Lines of a UTF-8 file (or stdin) without line ends; a clear error for other encodings."""
+    name = path or "standard input"
+    if path is not None and not Path(path).is_file():
+        raise PipelineError(f"{path}: no such file. Give a UTF-8 text file, or pipe text to standard input.")
+    raw = Path(path).read_bytes() if path is not None else sys.stdin.buffer.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise PipelineError(f"{name}: not UTF-8 (line {line}, byte {exc.start}). Convert it first, e.g. "
+                            f"`iconv -f WINDOWS-1251 -t UTF-8 {path or 'FILE'} > converted.txt`.") from exc
+    yield from text.splitlines()
+
+
+def _detect(lines: list[str], params_path: str) -> tuple[list[str], list[str]]:
+    from pipeline.language.identify import LanguageIdentifier
+    from pipeline.language.settings import LanguageSettings
+
+    identifier = LanguageIdentifier.from_settings(stage_settings(LanguageSettings, "language", load_params(params_path)))
+    results = identifier.identify_many(lines)
+    langs = [r["lang"] for r in results]
+    segments = [r["segments"] if isinstance(r["segments"], str) else json.dumps(r["segments"]) for r in results]
+    return langs, segments
+
+
+def records_for(lines: list[str], extractor, lang: str | None, params_path: str) -> list[dict]:  # noqa: ANN001
+    """The tool's output records for `lines` (one per line, in order)."""
+    if lang:
+        langs, segments = [lang] * len(lines), [None] * len(lines)
+    else:
+        langs, segments = _detect(lines, params_path)
+    result = extractor.extract(lines, langs, segments)
+    return [{"lang": lg, "entities": [{"start": m.start, "end": m.end, "text": m.text, "label": m.label,
+                                       "canonical": m.canonical_id} for m in mentions]}
+            for lg, mentions in zip(langs, result.mentions, strict=True)]
+
+
+def run_extract_command(args: argparse.Namespace) -> int:
+    """Print one JSON object per input line."""
+    from pipeline.entities.stage import build_extractor
+
+    settings = settings_from(args.params)
+    if args.lang and args.lang not in settings.backends:
+        raise PipelineError(f"--lang {args.lang}: no backend configured for this language. "
+                            f"Configured: {sorted(settings.backends)} (params.yaml entities.backends).")
+    extractor = build_extractor(settings)
+    batch: list[str] = []
+    for line in read_lines(args.file):
+        batch.append(line)
+        if len(batch) >= LINES_PER_BATCH:
+            _emit(records_for(batch, extractor, args.lang, args.params))
+            batch = []
+    if batch:
+        _emit(records_for(batch, extractor, args.lang, args.params))
+    return 0
+
+
+def _emit(records: list[dict]) -> None:
+    for record in records:
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    sys.stdout.flush()

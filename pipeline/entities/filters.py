@@ -1,0 +1,56 @@
+"""Dropping model mentions that cannot be what their label says.
+
+Small NER models trained on news tag headings ("MIGRATION"), section words ("Abstract",
+"Аннотация"), demonyms ("Kazakhs"), URLs and stray initials as PERSON in academic texts. These
+checks use the form of the mention, not a list of wrong answers:
+- a person's name has a letter-bearing token that is not an initial, not all capitals and not a
+  digit/URL fragment;
+- a demonym, language name or document-structure word alone is not a person;
+- a name in quotation marks («Sana», "Zhas Tulpar») is the title of an organisation or a work;
+- a university mention must name one: the bare head word ("the University") does not.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.entities.normalize import strip_initials
+
+# Closed classes: demonyms/languages of the region and words that head sections of papers.
+_NOT_A_NAME = frozenset(w.casefold() for w in """
+    Kazakh Kazakhs Kazakhstani Kazakhstanis Russian Russians Chinese Uzbek Uzbeks Kyrgyz Tajik Turkmen
+    Ukrainian Belarusian English European Asian Soviet Slavic Eurasian
+    Abstract Annotation Keywords Introduction Data Methods Results Discussion Conclusion Conclusions
+    References Literature Socio Аннотация Аңдатпа Түйін Ключевые Введение Заключение Литература
+    казах казахи русский русские китайский қазақ орыс
+""".split())
+_QUOTE_BEFORE = "«“„\"'‘"
+_QUOTE_AFTER = "»”“\"'’"
+_BAD_CHARS = re.compile(r"[\d/@:=_\\]|https?|www\.")
+_HEAD_ONLY = re.compile(r"(?i)^(?:the\s+)?(?:university|institute|academy|college|университет\w*|институт\w*|"
+                        r"академи\w*|университеті\w*)$")
+
+
+def plausible_person(text: str, passage: str, start: int, end: int) -> bool:
+    """Whether a PERSON mention at passage[start:end] can be a person's name."""
+    if _BAD_CHARS.search(text):
+        return False
+    name = strip_initials(text)
+    tokens = [t for t in re.split(r"[\s.]+", name) if t]
+    if not tokens or all(len(t.strip("-'’")) <= 2 for t in tokens):
+        return False  # only initials or fragments ("V.Yu", "Al", "S.")
+    letters = [c for c in name if c.isalpha()]
+    if letters and all(c.isupper() for c in letters) and len(letters) > 3:
+        return False  # an all-caps heading, not a name
+    if len(tokens) == 1 and tokens[0].casefold() in _NOT_A_NAME:
+        return False
+    before = passage[start - 1] if start > 0 else ""
+    after = passage[end] if end < len(passage) else ""
+    if before and before in _QUOTE_BEFORE and after and after in _QUOTE_AFTER:
+        return False
+    return True
+
+
+def plausible_university(text: str) -> bool:
+    """Whether a UNIVERSITY mention names an institution (not just "University")."""
+    return not _HEAD_ONLY.match(text.strip())
