@@ -8,8 +8,9 @@ Two uses:
 - **lookup**: any mention whose normalised key equals a variant's key gets that entity's id
   (institution keys via `match_key`, people via `person_key`), so inflected or transliterated
   forms found by a model or a rule are linked even when they are not listed verbatim;
-- **matching**: UNIVERSITY and AGREEMENT variants are also searched for in the text, which finds
-  abbreviations and names a model misses ("MGIMO", "Назарбаев Университет").
+- **matching**: variants of every label except PERSON are also searched for in the text, which
+  finds abbreviations and names a model misses ("MGIMO", "Назарбаев Университет") and overrides
+  a model's wrong label for a known name (a city tagged as a person).
 """
 
 from __future__ import annotations

@@ -123,8 +123,8 @@ def _rows(batch: pd.DataFrame, mentions: list[list[EntityMention]], refs: list[i
     has_map = "offset_map" in batch.columns
     has_start = "source_start" in batch.columns
     for k, (row, ms) in enumerate(zip(batch.itertuples(index=False), mentions, strict=True)):
-        offset_map = getattr(row, "offset_map") if has_map else None
-        source_start = getattr(row, "source_start") if has_start else 0
+        offset_map = row.offset_map if has_map else None
+        source_start = row.source_start if has_start else 0
         for m in ms:
             ds, de = _doc_offsets(offset_map, source_start, m.start, m.end)
             values = {
