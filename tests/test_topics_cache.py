@@ -102,3 +102,19 @@ def test_key_depends_on_model_and_text():
     assert text_key("m1", "білім") != text_key("m2", "білім")
     assert text_key("m1", "білім") != text_key("m1", "білім ")
     assert text_key("m1", "білім") == text_key("m1", "білім")
+
+
+def test_an_interrupted_run_keeps_the_chunks_already_embedded(tmp_path):
+    class FailsOnSecondChunk(CountingEmbedder):
+        def embed(self, texts):
+            if self.seen:
+                raise KeyboardInterrupt
+            return super().embed(texts)
+
+    try:
+        EmbeddingCache(tmp_path, CountingEmbedder.name).embed(TEXTS, FailsOnSecondChunk(), chunk_size=4)
+    except KeyboardInterrupt:
+        pass
+    embedder = CountingEmbedder()
+    _, n_new = EmbeddingCache(tmp_path, embedder.name).embed(TEXTS, embedder, chunk_size=4)
+    assert n_new == len(set(TEXTS)) - 4

@@ -18,10 +18,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from pipeline.atomic import atomic_path, write_json
 from pipeline.topics.embeddings import Embedder
@@ -95,10 +97,11 @@ class EmbeddingCache:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def embed(self, texts: Sequence[str], embedder: Embedder) -> tuple[np.ndarray, int]:
+    def embed(self, texts: Sequence[str], embedder: Embedder, chunk_size: int = 2048) -> tuple[np.ndarray, int]:
         """Vectors for `texts` in order, embedding only texts the cache lacks.
 
-        Returns (vectors, number of texts newly embedded). Saves the cache when it grew.
+        Returns (vectors, number of texts newly embedded). New vectors are saved every
+        `chunk_size` texts, so an interrupted run resumes where it stopped.
         """
         keys = [text_key(self.model_name, t) for t in texts]
         index = {k: i for i, k in enumerate(self.keys)}
@@ -106,18 +109,24 @@ class EmbeddingCache:
         for key, text in zip(keys, texts, strict=True):
             if key not in index and key not in missing:
                 missing[key] = text
-        if missing:
-            fresh = np.asarray(embedder.embed(list(missing.values())), dtype=np.float32)
-            if fresh.shape[0] != len(missing):
-                raise RuntimeError(f"embedder returned {fresh.shape[0]} vectors for {len(missing)} texts")
-            if self.vectors is not None and self.vectors.shape[1] != fresh.shape[1]:
-                self._reject(f"dimension {self.vectors.shape[1]} differs from the model's {fresh.shape[1]}")
-                return self.embed(texts, embedder)
-            start = len(self.keys)
-            self.keys.extend(missing)
-            self.vectors = fresh if self.vectors is None else np.vstack([self.vectors, fresh])
-            index.update({k: start + i for i, k in enumerate(missing)})
-            self._save()
+        pending = list(missing.items())
+        with tqdm(total=len(pending), desc="embedding", unit="passage", disable=len(pending) < chunk_size,
+                  file=sys.stderr) as progress:
+            for begin in range(0, len(pending), chunk_size):
+                chunk = pending[begin:begin + chunk_size]
+                fresh = np.asarray(embedder.embed([text for _, text in chunk]), dtype=np.float32)
+                if fresh.shape[0] != len(chunk):
+                    raise RuntimeError(f"embedder returned {fresh.shape[0]} vectors for {len(chunk)} texts")
+                if self.vectors is not None and self.vectors.shape[1] != fresh.shape[1]:
+                    self._reject(f"dimension {self.vectors.shape[1]} differs from the model's {fresh.shape[1]}")
+                    return self.embed(texts, embedder, chunk_size)
+                start = len(self.keys)
+                self.keys.extend(key for key, _ in chunk)
+                self.vectors = fresh if self.vectors is None else np.vstack([self.vectors, fresh])
+                index.update({key: start + i for i, (key, _) in enumerate(chunk)})
+                # saved after every chunk: an interrupted long run keeps what it embedded
+                self._save()
+                progress.update(len(chunk))
         if self.vectors is None:
             return np.zeros((0, 0), dtype=np.float32), 0
         rows = np.fromiter((index[k] for k in keys), dtype=np.int64, count=len(keys))
