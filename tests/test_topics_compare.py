@@ -136,3 +136,8 @@ def test_entity_emphasis_counts_mentions_documents_and_share():
     assert (mgimo["mentions"], mgimo["documents"], mgimo["share"]) == (3, 2, 0.75)
     assert "kz" not in table["canonical_id"].tolist()  # GPE is context, not emphasised
     assert table[table["group"] == "russian"]["canonical_name"].tolist() == ["Tokayev"]
+
+
+def test_numeric_years_group_without_a_trailing_decimal():
+    frame = pd.DataFrame({"year": [2022.0, 2023.0, None]})
+    assert compare.group_values(frame, "year").tolist() == ["2022", "2023", ""]

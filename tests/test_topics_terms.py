@@ -69,3 +69,11 @@ def test_centroid_similarity_is_one_for_a_topic_of_identical_passages():
     vectors = np.array([[1, 0], [1, 0], [0, 1]], dtype=float)
     sims = terms.centroid_similarity(vectors, np.array([0, 0, 1]))
     np.testing.assert_allclose(sims, [1.0, 1.0, 1.0])
+
+
+def test_rank_terms_breaks_ties_by_term_and_skips_ineligible():
+    vocabulary = np.array(["delta", "alpha", "charlie", "bravo"])
+    scores = np.array([2.0, 1.0, 1.0, 3.0])
+    eligible = np.array([True, True, True, False])
+    assert terms.rank_terms(scores, eligible, vocabulary, 2) == [0, 1]
+    assert terms.rank_terms(scores, eligible, vocabulary, 3) == [0, 1, 2]

@@ -22,6 +22,7 @@ import scipy.sparse as sp
 
 from pipeline.errors import PipelineError
 from pipeline.topics.settings import CompareSettings
+from pipeline.topics.terms import rank_terms
 
 MISSING = ""
 
@@ -39,7 +40,7 @@ def check_group_column(frame: pd.DataFrame, column: str, wanted: list[str]) -> l
             f"params.yaml: compare.group_column '{column}' is not a column of the passages. "
             f"Available columns: {available}. Add it to corpus/metadata.csv or pick one of these."
         )
-    values = frame[column].fillna(MISSING).astype(str).str.strip()
+    values = group_values(frame, column)
     present = sorted(set(values) - {MISSING})
     if wanted:
         absent = [g for g in wanted if g not in present]
@@ -60,8 +61,13 @@ def check_group_column(frame: pd.DataFrame, column: str, wanted: list[str]) -> l
 
 
 def group_values(frame: pd.DataFrame, column: str) -> pd.Series:
-    """The column as clean strings (missing → "")."""
-    return frame[column].fillna(MISSING).astype(str).str.strip()
+    """The column as clean strings (missing → ""); whole numbers print without ".0" (years)."""
+    values = frame[column]
+    if pd.api.types.is_float_dtype(values):
+        whole = values.dropna()
+        if (whole == whole.round()).all():
+            values = values.astype("Int64")
+    return values.astype("string").fillna(MISSING).astype(str).str.strip()
 
 
 @dataclass
@@ -180,8 +186,7 @@ def distinctive_terms(counts: sp.csr_matrix, vocabulary: np.ndarray, langs: np.n
             if mine.sum() == 0:
                 continue
             z = log_odds_z(mine, total - mine, prior)
-            order = np.lexsort((vocabulary, -z))
-            picked = [j for j in order if mine[j] > 0 and z[j] > 0][: settings.n_terms]
+            picked = rank_terms(z, (mine > 0) & (z > 0), vocabulary, settings.n_terms)
             rows += [{"group_column": column, "group": g, "term": str(vocabulary[j]), "lang": lang,
                       "score": float(z[j]), "count": int(mine[j])} for j in picked]
     return pd.DataFrame(rows, columns=["group_column", "group", "term", "lang", "score", "count"])
@@ -217,8 +222,7 @@ def topic_group_terms(counts: sp.csr_matrix, vocabulary: np.ndarray, topics: np.
                 continue
             mine = np.asarray(counts[mask].sum(axis=0)).ravel().astype(float)
             z = log_odds_z(mine, total - mine, prior)
-            order = np.lexsort((vocabulary, -z))
-            terms = [str(vocabulary[j]) for j in order if mine[j] > 0][:n_terms]
+            terms = [str(vocabulary[j]) for j in rank_terms(z, mine > 0, vocabulary, n_terms)]
             rows.append({"topic_id": int(topic), "group": g, "terms": terms, "n_passages": int(mask.sum())})
     return pd.DataFrame(rows, columns=["topic_id", "group", "terms", "n_passages"])
 

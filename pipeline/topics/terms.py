@@ -36,6 +36,21 @@ def group_rows(labels: np.ndarray, classes: Sequence) -> sp.csr_matrix:
     return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(classes), len(labels)))
 
 
+def rank_terms(scores: np.ndarray, eligible: np.ndarray, vocabulary: np.ndarray, k: int) -> list[int]:
+    """Indices of the `k` best eligible terms by score, ties broken by the term itself.
+
+    Only the best few candidates are fully sorted (argpartition), so ranking stays cheap on
+    a 100k-term vocabulary.
+    """
+    candidates = np.flatnonzero(eligible)
+    if len(candidates) > k:
+        # take every candidate tied with the k-th best, so the tie-break is by term, not by position
+        kth = np.partition(scores[candidates], len(candidates) - k)[len(candidates) - k]
+        candidates = candidates[scores[candidates] >= kth]
+    order = np.lexsort((vocabulary[candidates], -scores[candidates]))
+    return [int(j) for j in candidates[order[:k]]]
+
+
 def top_terms_by_language(counts: sp.csr_matrix, vocabulary: np.ndarray, topics: np.ndarray,
                           langs: np.ndarray, n_terms: int) -> dict[int, dict[str, list[str]]]:
     """{topic: {lang: top terms}} with c-TF-IDF computed within each language."""
@@ -47,9 +62,7 @@ def top_terms_by_language(counts: sp.csr_matrix, vocabulary: np.ndarray, topics:
         weights = class_tfidf(by_topic)
         raw = np.asarray(by_topic.todense())
         for row, topic in enumerate(lang_topics):
-            # stable sort on -weight, then the term itself, so ties break the same way every run
-            order = np.lexsort((vocabulary, -weights[row]))
-            best = [vocabulary[j] for j in order[: n_terms * 3] if raw[row, j] > 0][:n_terms]
+            best = [vocabulary[j] for j in rank_terms(weights[row], raw[row] > 0, vocabulary, n_terms)]
             if best:
                 result[int(topic)][lang] = [str(t) for t in best]
     return result
