@@ -1,8 +1,10 @@
 """Cleaning and paragraph assembly, on what the seed documents actually contain."""
 
+import pytest
+
 from pipeline.ingest.paragraphs import keep_hyphen
 from pipeline.ingest.passages import passages_from_text
-from tests.fixtures.ingest.corpus_builder import seed_line
+from tests.fixtures.ingest.corpus_builder import DEJAVU, make_pdf, seed_line
 
 
 def texts(source: str, **kwargs) -> list[str]:
@@ -189,3 +191,29 @@ def test_decomposed_accents_are_composed():
 
 def test_separator_lines_are_not_passages():
     assert texts("First part.\n\n* * *\n\n---\n\nSecond part.") == ["First part.", "Second part."]
+
+
+def test_one_sentence_per_line_text_is_not_mistaken_for_hard_wrapping():
+    sentences = [seed_line("001", p) for p in ("As Education Minister", "It also seeks", "Today in Kazakhstan")]
+    short = [s.split(", ")[0].rstrip(".") + "." for s in sentences] * 3
+    assert texts("\n".join(short), repeated_line_min_count=0) == short
+
+
+def test_lines_repeated_inside_hard_wrapped_paragraphs_are_not_furniture():
+    import textwrap
+
+    paragraph = seed_line("002", "The concept of «youth»")
+    source = "\n\n".join("\n".join(textwrap.wrap(paragraph, 70)) for _ in range(3))
+    assert texts(source) == [paragraph] * 3
+
+
+@pytest.mark.skipif(not DEJAVU.exists(), reason="needs the DejaVu Sans font")
+def test_pdf_running_header_on_every_page_is_dropped():
+    from pipeline.ingest.passages import passages_from_lines
+    from pipeline.ingest.readers import read_document
+
+    body = [seed_line("001", p) for p in ("Over the past five years", "In 2023-2024 alone", "The digital infrastructure")]
+    pages = [[f"Vestnik KazNU. International Relations Series. No. {n}", text] for n, text in enumerate(body, 3)]
+    document = read_document(make_pdf(pages), "pdf")
+    result = [p.text for p in passages_from_lines("d", document.lines, wrapped=document.wrapped)]
+    assert result == body

@@ -133,17 +133,21 @@ def furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.casefold().split()))
 
 
-def mark_repeated_furniture(lines: list[Line], min_count: int) -> list[Line]:
+def mark_repeated_furniture(lines: list[Line], min_count: int, wrapped: bool = False) -> list[Line]:
     """Mark running headers/footers: short lines repeated at least `min_count` times.
 
-    Exact repeats anywhere count; when the document has page breaks, lines at the top or
-    bottom of pages are also compared with digits ignored (headers carrying page numbers).
+    Exact repeats count when the line stands alone (blank lines or page breaks around it,
+    or any line of text that is not hard-wrapped). When the document has page breaks, lines
+    at the top or bottom of pages are also compared with digits ignored (headers carrying
+    page numbers). Lines inside a hard-wrapped paragraph are never furniture.
     """
     if min_count <= 1:
         return lines
     candidates = [i for i, ln in enumerate(lines) if ln.kind in (TEXT, HEADING) and len(ln.text.text) <= 100]
-    exact = Counter(lines[i].text.text for i in candidates)
     edge = _page_edge_indices(lines)
+    if wrapped:
+        candidates = [i for i in candidates if i in edge or _stands_alone(lines, i)]
+    exact = Counter(lines[i].text.text for i in candidates)
     by_key = Counter(furniture_key(lines[i].text.text) for i in candidates if i in edge)
     pages = len({ln.page for ln in lines})
     out = list(lines)
@@ -157,6 +161,14 @@ def mark_repeated_furniture(lines: list[Line], min_count: int) -> list[Line]:
     return out
 
 
+def _stands_alone(lines: list[Line], i: int) -> bool:
+    """No content line directly above or below (blank lines, page breaks or the document edge)."""
+    before = lines[i - 1].kind if i > 0 else BLANK
+    after = lines[i + 1].kind if i + 1 < len(lines) else BLANK
+    separators = (BLANK, PAGE_BREAK, FURNITURE)
+    return before in separators and after in separators
+
+
 def _page_edge_indices(lines: list[Line]) -> set[int]:
     """Indices of the first two and last two content lines of each page."""
     by_page: dict[int, list[int]] = {}
@@ -166,7 +178,7 @@ def _page_edge_indices(lines: list[Line]) -> set[int]:
     if len(by_page) < 2:
         return set()
     edge: set[int] = set()
-    for indices in by_page.values():
+    for indices in by_page.values():  # a page's first and last lines, wrapped text or not
         edge.update(indices[:2])
         edge.update(indices[-2:])
     return edge

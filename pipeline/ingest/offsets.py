@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 Piece = int | str
@@ -100,28 +100,36 @@ class TrackedText:
         a = len(self.text) - len(self.text.lstrip())
         return self[a : a + len(stripped)]
 
-    def join(self, separator: str, other: TrackedText) -> TrackedText:
-        """Concatenate `self + separator + other`; the separator maps to the gap between them."""
-        if not self.text:
-            return other
-        if not other.text:
-            return self
-        gap_start, gap_end = self.ends[-1], other.starts[0]
-        if gap_end < gap_start:  # other comes earlier in the source (reordered text)
-            gap_end = gap_start
-        return TrackedText(
-            self.text + separator + other.text,
-            self.starts + (gap_start,) * len(separator) + other.starts,
-            self.ends + (gap_end,) * len(separator) + other.ends,
-        )
 
+def concat(parts: Sequence[TrackedText], separator: str | Sequence[str] = "") -> TrackedText:
+    """Join tracked texts with inserted separators, in one pass (linear in the total length).
 
-def concat(parts: Iterable[TrackedText], separator: str = "") -> TrackedText:
-    """Join tracked texts with an inserted separator."""
-    result: TrackedText | None = None
-    for part in parts:
-        result = part if result is None else result.join(separator, part)
-    return result if result is not None else TrackedText("", (), ())
+    `separator` is one string for every gap or a list with one string per gap; an inserted
+    separator maps to the source gap between the parts it joins.
+    """
+    parts = list(parts)
+    if not parts:
+        return TrackedText("", (), ())
+    separators = [separator] * (len(parts) - 1) if isinstance(separator, str) else list(separator)
+    if len(separators) != len(parts) - 1:
+        raise ValueError("need one separator per gap between parts")
+    texts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    previous: TrackedText | None = None
+    for part, sep in zip(parts, ["", *separators], strict=True):
+        if previous is not None and previous.text and part.text and sep:
+            gap_start, gap_end = previous.ends[-1], part.starts[0]
+            gap_end = max(gap_end, gap_start)  # the part may come earlier in the source (reordered)
+            texts.append(sep)
+            starts.extend([gap_start] * len(sep))
+            ends.extend([gap_end] * len(sep))
+        texts.append(part.text)
+        starts.extend(part.starts)
+        ends.extend(part.ends)
+        if part.text:
+            previous = part
+    return TrackedText("".join(texts), tuple(starts), tuple(ends))
 
 
 def anchors(tracked: TrackedText) -> list[list[int]]:

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pipeline.ingest.layout import BLANK, CONTENT_KINDS, FOOTNOTE, HEADING, ITEM, PAGE_BREAK, TABLE, Line
-from pipeline.ingest.offsets import TrackedText
+from pipeline.ingest.offsets import TrackedText, concat
 
 SENTENCE_END = frozenset(".!?…。！？")
 CLOSERS = "\"'»”’)]}）】」"
@@ -84,18 +84,32 @@ def detect_wrapped(lines: list[Line]) -> tuple[bool, int]:
     adjacent = sum(1 for a, b in zip(lines, lines[1:], strict=False)
                    if a.kind in CONTENT_KINDS and b.kind in CONTENT_KINDS)
     long_lines = sum(1 for n in lengths if n >= 0.65 * width)
-    return long_lines >= 0.5 * len(lengths) and adjacent >= 0.3 * len(lengths), width
+    # Hard wrapping breaks lines mid-sentence; one-sentence-per-line text ends them with a stop.
+    open_ends = sum(1 for ln in lines if ln.kind in CONTENT_KINDS and ends_open(ln.text.text))
+    wrapped = (long_lines >= 0.5 * len(lengths) and adjacent >= 0.3 * len(lengths)
+               and open_ends >= 0.5 * len(lengths))
+    return wrapped, width
 
 
-def join_lines(left: TrackedText, right: TrackedText, vocab: set[str]) -> TrackedText:
-    """Join two pieces of one paragraph with a space, or re-join a hyphenated word."""
+def join_gap(left: TrackedText, right: TrackedText, vocab: set[str]) -> tuple[TrackedText, str]:
+    """How to join two pieces of one paragraph: (left, possibly without its final hyphen; separator).
+
+    A word hyphenated across the break is re-joined without the hyphen unless it is a
+    compound; otherwise the pieces are joined with a space.
+    """
     hyphen = HYPHENATED_END.search(left.text)
     first = LEADING_WORD.match(right.text)
     if hyphen and first and right.text[0].islower():
         if keep_hyphen(hyphen.group(1), first.group(1), vocab):
-            return left.join("", right)
-        return left[: len(left) - 1].join("", right)
-    return left.join(" ", right)
+            return left, ""
+        return left[: len(left) - 1], ""
+    return left, " "
+
+
+def join_lines(left: TrackedText, right: TrackedText, vocab: set[str]) -> TrackedText:
+    """Join two pieces of one paragraph with a space, or re-join a hyphenated word."""
+    left, separator = join_gap(left, right, vocab)
+    return concat([left, right], separator)
 
 
 def _continues(prev: Line, nxt: Line, gap: str, wrapped: bool, width: int) -> bool:
@@ -121,29 +135,34 @@ def assemble(lines: list[Line], wrapped: bool | None = None) -> list[Paragraph]:
     content = [(i, ln) for i, ln in enumerate(lines) if ln.kind in CONTENT_KINDS]
     gaps = _gaps(lines, content)
     paragraphs: list[Paragraph] = []
-    current: TrackedText | None = None
+    parts: list[TrackedText] = []  # pieces of the open paragraph, joined once when it closes
+    separators: list[str] = []
     current_kind = ""
     last: Line | None = None
     held_footnotes: list[Line] = []
 
     def close() -> None:
-        nonlocal current, held_footnotes
-        if current is not None and current.text:
-            paragraphs.append(Paragraph(current, current_kind))
+        nonlocal parts, separators, held_footnotes
+        if parts:
+            text = concat(parts, separators)
+            if text.text:
+                paragraphs.append(Paragraph(text, current_kind))
         paragraphs.extend(Paragraph(f.text, FOOTNOTE) for f in held_footnotes)
-        current, held_footnotes = None, []
+        parts, separators, held_footnotes = [], [], []
 
     for k, (_, line) in enumerate(content):
-        if current is not None and last is not None:
+        if parts and last is not None:
             if line.kind == FOOTNOTE and ends_open(last.text.text) and _resumes_after_footnotes(content, k):
                 held_footnotes.append(line)
                 continue
             if _continues(last, line, gaps[k], wrapped, width):
-                current = join_lines(current, line.text, vocab)
+                parts[-1], separator = join_gap(parts[-1], line.text, vocab)
+                separators.append(separator)
+                parts.append(line.text)
                 last = line
                 continue
             close()
-        current, current_kind, last = line.text, line.kind, line
+        parts, separators, current_kind, last = [line.text], [], line.kind, line
     close()
     return paragraphs
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pipeline.ingest.layout import Line, mark_repeated_furniture, parse_lines
 from pipeline.ingest.offsets import TrackedText, encode_offset_map
-from pipeline.ingest.paragraphs import Paragraph, assemble
+from pipeline.ingest.paragraphs import Paragraph, assemble, detect_wrapped
 from pipeline.ingest.segment import split_long
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -101,7 +101,9 @@ def build_passages(doc_id: str, pieces: list[Paragraph]) -> list[Passage]:
 def passages_from_lines(doc_id: str, lines: list[Line], *, max_chars: int = 1500, min_chars: int = 1,
                         repeated_line_min_count: int = 3, wrapped: bool | None = None) -> list[Passage]:
     """Classified lines → passages (readers that know their structure start here)."""
-    lines = mark_repeated_furniture(lines, repeated_line_min_count)
+    if wrapped is None:
+        wrapped = detect_wrapped(lines)[0]
+    lines = mark_repeated_furniture(lines, repeated_line_min_count, wrapped=wrapped)
     paragraphs = assemble(lines, wrapped=wrapped)
     return build_passages(doc_id, split_paragraphs(paragraphs, max_chars, min_chars))
 
