@@ -77,12 +77,14 @@ class Canonicalizer:
         return canonical_id
 
     def names(self) -> dict[str, str]:
-        """Display name per final id for entities outside the gazetteer: the most frequent form
+        """Display name per final id for entities outside the gazetteer: the most frequent clean form
         (ties: the longest, then alphabetical), so reruns give the same name."""
         merged: dict[str, Counter[str]] = defaultdict(Counter)
         for cid, forms in self.forms.items():
             merged[self.resolve(cid)].update(forms)
         names = {}
         for cid, forms in merged.items():
-            names[cid] = sorted(forms.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+            # Possessives and stray punctuation make poor display names ("R. Manshina's").
+            names[cid] = sorted(forms.items(), key=lambda kv: (bool(re.search(r"['’]s$|[,;:(]", kv[0])),
+                                                               -kv[1], -len(kv[0]), kv[0]))[0][0]
         return names

@@ -119,7 +119,8 @@ class EntityExtractor:
         return ExtractionResult(out, skipped)
 
     def _combine(self, text: str, lang: str, model_mentions) -> list[EntityMention]:  # noqa: ANN001
-        rule_side = [from_rule(r, text, lang) for r in find_rule_mentions(text, lang)]
+        rule_side = [em for r in find_rule_mentions(text, lang)
+                     if _plausible(em := from_rule(r, text, lang), text)]
         model_side = [em for m in model_mentions if (em := from_model(m, lang)) is not None and _plausible(em, text)]
         # Known universities/agreements beat any model span; known places and organisations only
         # compete with model spans (longest wins, the gazetteer on ties), so "Astana" tagged

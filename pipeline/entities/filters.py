@@ -7,6 +7,8 @@ checks use the form of the mention, not a list of wrong answers:
   digit/URL fragment;
 - a demonym, language name or document-structure word alone is not a person;
 - a name in quotation marks («Sana», "Zhas Tulpar») is the title of an organisation or a work;
+- a single Latin word with an English abstract-noun suffix ("Engineering", "Metallurgy",
+  "Migration") is a subject or a heading, not a surname;
 - a university mention must name one: the bare head word ("the University") does not.
 """
 
@@ -24,9 +26,13 @@ _NOT_A_NAME = frozenset(w.casefold() for w in """
     References Literature Socio Аннотация Аңдатпа Түйін Ключевые Введение Заключение Литература
     казах казахи русский русские китайский қазақ орыс
 """.split())
+# Nouns that follow initials in institution names ("U.S. Army", "U.N. Security Council").
+_INSTITUTION_WORDS = frozenset("""army navy security council government department state court senate congress
+    parliament ministry agency bank union assembly committee""".split())
 _QUOTE_BEFORE = "«“„\"'‘"
 _QUOTE_AFTER = "»”“\"'’"
 _BAD_CHARS = re.compile(r"[\d/@:=_\\]|https?|www\.")
+_ABSTRACT_NOUN = re.compile(r"^[A-Z][a-z]+(?:ing|ogy|urgy|ism|tion|sion|ment|ness|ics|ity|ance|ence|ship)$")
 _HEAD_ONLY = re.compile(r"(?i)^(?:the\s+)?(?:university|institute|academy|college|университет\w*|институт\w*|"
                         r"академи\w*|университеті\w*)$")
 
@@ -42,7 +48,9 @@ def plausible_person(text: str, passage: str, start: int, end: int) -> bool:
     letters = [c for c in name if c.isalpha()]
     if letters and all(c.isupper() for c in letters) and len(letters) > 3:
         return False  # an all-caps heading, not a name
-    if len(tokens) == 1 and tokens[0].casefold() in _NOT_A_NAME:
+    if tokens[-1].casefold() in _INSTITUTION_WORDS:
+        return False
+    if len(tokens) == 1 and (tokens[0].casefold() in _NOT_A_NAME or _ABSTRACT_NOUN.match(tokens[0])):
         return False
     before = passage[start - 1] if start > 0 else ""
     after = passage[end] if end < len(passage) else ""

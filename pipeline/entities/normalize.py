@@ -119,7 +119,8 @@ def match_key(text: str) -> str:
 
 def strip_initials(text: str) -> str:
     """A person's name without initials: "K. K. Tokayev" → "Tokayev", "Bulatbaeva A.A." → "Bulatbaeva"."""
-    parts = [p for p in re.split(r"\s+|(?<=\.)(?=\w)", text.strip()) if p]
+    cleaned = re.sub(r"[,;:()\[\]]|['’]s\b", " ", text).strip(" -–—")
+    parts = [p for p in re.split(r"\s+|(?<=\.)(?=\w)", cleaned.strip()) if p]
     kept = [p for p in parts if not _INITIAL.match(p)]
     return " ".join(kept) if kept else text.strip()
 

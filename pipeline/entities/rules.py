@@ -10,6 +10,10 @@ Academy, College; университет, институт, академия; у
 Institutes whose name says they do research or statistics only ("Institute for Demographic
 Research", "UNESCO Institute for Statistics") are not universities.
 
+PERSON by form: academic texts cite people as initials + surname ("K. K. Tokayev",
+"L.L.Rybakovsky", "Е. Е. Письменная") or surname + two initials ("Bulatbaeva A.A."), a form
+small news-trained models often miss or swallow into a neighbouring entity.
+
 AGREEMENT covers agreements, treaties, memoranda, laws, decrees, resolutions and programmes:
 - specific (`specific=True`): a title or number identifies one document ("Law ... No. 285-V",
   "law ‘On the status of the pedagogue’", "Agreement between the Government of ..."), a named
@@ -147,6 +151,19 @@ _KK_SPECIFIC = re.compile(
 _KK_PLURAL = re.compile(rf"(?:\d[\d\s]*|бірнеше|түрлі)?\s*(?:[{_CL}]+\s+)?{_KK_AG_PL}")
 
 
+_NAME_WORD = rf"[{_LU}{_CU}][a-z{_CL}]{{2,}}(?:['’][a-z]+)?(?:-[{_LU}{_CU}][a-z{_CL}]+)?"
+_PERSON_INITIALS_FIRST = re.compile(
+    rf"(?<![\w.])(?:[{_LU}{_CU}][a-z{_CL}]?\.\s?){{1,3}}{_NAME_WORD}(?![\w-])(?!\s+(?:{_EN_HEAD}|[{_LU}][a-z]+\s+{_EN_HEAD})\b)")
+_PERSON_INITIALS_AFTER = re.compile(
+    rf"(?<![\w.])(?<!\.\s){_NAME_WORD}\s+(?:[{_LU}{_CU}]\.\s?){{2,3}}(?![\w])(?!\s*[{_LU}{_CU}][a-z{_CL}])")
+
+
+def _people(text: str) -> list[RuleMatch]:
+    out = [RuleMatch(m.start(), m.end(), "PERSON", rule="person:initials")
+           for pattern in (_PERSON_INITIALS_FIRST, _PERSON_INITIALS_AFTER) for m in pattern.finditer(text)]
+    return [RuleMatch(r.start, r.start + len(text[r.start:r.end].rstrip()), r.label, rule=r.rule) for r in out]
+
+
 def _trim_leading(text: str, start: int, end: int, stop: frozenset[str]) -> tuple[int, int]:
     """Drop leading capitalised function words ("The", "Rector", ...) from a span."""
     while True:
@@ -231,6 +248,7 @@ def find_rule_mentions(text: str, lang: str) -> list[RuleMatch]:
     ones on Kazakh text (Kazakh texts quote Russian names).
     """
     out = _universities(text, lang)
+    out += _people(text)
     out += _agreements_en(text)
     if lang in ("ru", "kk"):
         out += _agreements_ru(text)

