@@ -8,6 +8,7 @@ Chinese full stops, which need no space.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 
@@ -34,8 +35,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """`(start, end)` of each sentence; together they cover the text except whitespace between."""
     spans: list[tuple[int, int]] = []
     start = 0
+    text_end = len(text.rstrip())
     for match in SENTENCE_END.finditer(text):
         end = match.end()
+        if end >= text_end:
+            break  # the end of the text closes the last sentence anyway
         if not _is_boundary(text, start, match):
             continue
         spans.append((start, end))
@@ -51,12 +55,11 @@ def _is_boundary(text: str, sentence_start: int, match: re.Match[str]) -> bool:
     end = match.end()
     mark = match.group()
     chinese = mark[0] in "。！？"
-    following = text[end:]
-    if not following.strip():
-        return False  # the end of the text closes the last sentence anyway
+    following = text[end : end + 40]  # bounded windows keep this linear on huge paragraphs
     if not chinese and not following[:1].isspace():
         return False  # "2.5", "V.Yu.", "doi.org"
-    if not any(ch.isalnum() for ch in text[sentence_start : match.start()]):
+    if not any(ch.isalnum() for ch in text[max(sentence_start, match.start() - 40) : match.start()]) \
+            and not any(ch.isalnum() for ch in text[sentence_start : match.start()]):
         return False  # "3." at the start of a numbered heading is not a sentence
     if chinese:
         return True
@@ -64,7 +67,7 @@ def _is_boundary(text: str, sentence_start: int, match: re.Match[str]) -> bool:
     if not nxt or (nxt.group(1).isalpha() and nxt.group(1).islower()):
         return False
     if mark.startswith(".") and len(mark.rstrip("\"'»”’)]")) == 1:
-        token = TOKEN_BEFORE.search(text[: match.start()])
+        token = TOKEN_BEFORE.search(text[max(0, match.start() - 40) : match.start()])
         word = token.group(1).lstrip("\"'«“‘([") if token else ""
         if _is_abbreviation(word):
             return False
@@ -96,7 +99,7 @@ def split_long(text: str, max_chars: int) -> list[tuple[int, int]]:
     while len(text) - start > max_chars:
         remaining = len(text) - start
         target = start + remaining / math.ceil(remaining / max_chars)
-        fitting = [c for c in cuts if start < c <= start + max_chars]
+        fitting = cuts[bisect.bisect_right(cuts, start) : bisect.bisect_right(cuts, start + max_chars)]
         if fitting:
             cut = min(fitting, key=lambda c: (abs(c - target), -c))
         else:
