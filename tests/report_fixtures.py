@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans
+from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pipeline import atomic
@@ -175,7 +175,10 @@ def build_topics(passages: pd.DataFrame, languages: pd.DataFrame, entities: pd.D
     matrix = vectorizer.fit_transform(passages["text"])
     vocab = np.array(vectorizer.get_feature_names_out())
     k = min(n_topics, len(passages))
-    km = KMeans(n_clusters=k, n_init=4, random_state=seed).fit(matrix)
+    if k > 20:  # bench scale: full k-means with hundreds of centres takes minutes
+        km = MiniBatchKMeans(n_clusters=k, n_init=1, batch_size=2048, random_state=seed).fit(matrix)
+    else:
+        km = KMeans(n_clusters=k, n_init=4, random_state=seed).fit(matrix)
     labels = km.labels_
     sims = (matrix @ km.cluster_centers_.T)
     probability = np.asarray(sims[np.arange(len(labels)), labels]).ravel()
@@ -224,19 +227,19 @@ def build_topics(passages: pd.DataFrame, languages: pd.DataFrame, entities: pd.D
             diff_rows.append({"group_column": group_column, "group_a": a, "group_b": b, "topic_id": t,
                               "diff": diff, "ci_low": lo, "ci_high": hi, "distinguishable": bool(lo > 0 or hi < 0)})
     term_rows, tg_rows = [], []
-    counts = np.asarray((matrix > 0).astype(int).todense())
+    counts = (matrix > 0).astype(np.int64).tocsr()
     group_arr = passages[group_column].to_numpy()
     for g in groups:
         for lang in sorted(set(langs)):
             mask = (group_arr == g) & (langs == lang)
             if not mask.any():
                 continue
-            inside = counts[mask].sum(0) + 0.5
-            outside = counts[~mask].sum(0) + 0.5
+            inside = np.asarray(counts[mask].sum(0)).ravel() + 0.5
+            outside = np.asarray(counts[~mask].sum(0)).ravel() + 0.5
             score = np.log(inside / inside.sum()) - np.log(outside / outside.sum())
             for i in np.argsort(-score, kind="stable")[:15]:
                 term_rows.append({"group_column": group_column, "group": g, "term": vocab[i], "lang": lang,
-                                  "score": float(score[i]), "count": int(counts[mask][:, i].sum())})
+                                  "score": float(score[i]), "count": int(inside[i] - 0.5)})
         for t in range(k):
             mask = (group_arr == g) & (labels == t)
             scores = np.asarray(matrix[mask].sum(axis=0)).ravel() if mask.any() else np.zeros(len(vocab))

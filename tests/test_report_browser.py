@@ -45,6 +45,8 @@ def report_page(tmp_path_factory, corpus_dir):
         started = time.perf_counter()
         page.goto(index.as_uri(), wait_until="load")
         log["load_seconds"] = time.perf_counter() - started
+        page.wait_for_selector("div[data-chart] .main-svg", timeout=15000)  # charts in view draw by themselves
+        log["first_chart_seconds"] = time.perf_counter() - started
         page.evaluate("window.reportDrawAll()")
         page.wait_for_function("document.querySelectorAll('div[data-chart] .main-svg').length >= 7", timeout=15000)
         yield page, log
@@ -56,6 +58,7 @@ def test_page_loads_quickly_without_console_errors_or_network(report_page):
     assert log["console_errors"] == []
     assert log["network"] == []
     assert log["load_seconds"] < 3.0
+    assert log["first_chart_seconds"] < 8.0  # plotly.js compiles after load; generous for a busy CI machine
 
 
 def test_every_chart_is_drawn(report_page):

@@ -83,15 +83,31 @@
     label();
   });
 
+  // plotly.js (4.8 MB) arrives as inert text and is compiled only after the page has loaded:
+  // text, tables and filters are usable at once, charts follow a moment later.
+  function loadPlotly() {
+    if (window.Plotly) return;
+    var source = document.getElementById("plotly-src");
+    var script = document.createElement("script");
+    script.textContent = source.textContent;
+    document.head.appendChild(script);
+    source.textContent = "";
+  }
+
   // Draw charts as they scroll into view: the page is usable before every chart exists.
   var charts = document.querySelectorAll("div[data-chart]");
-  if ("IntersectionObserver" in window) {
-    var io = new IntersectionObserver(function (entries) {
-      entries.forEach(function (e) { if (e.isIntersecting) { draw(e.target); io.unobserve(e.target); } });
-    }, { rootMargin: "400px" });
-    charts.forEach(function (c) { io.observe(c); });
-  } else {
-    charts.forEach(draw);
+  function start() {
+    loadPlotly();
+    if ("IntersectionObserver" in window) {
+      var io = new IntersectionObserver(function (entries) {
+        entries.forEach(function (e) { if (e.isIntersecting) { draw(e.target); io.unobserve(e.target); } });
+      }, { rootMargin: "400px" });
+      charts.forEach(function (c) { io.observe(c); });
+    } else {
+      charts.forEach(draw);
+    }
   }
-  window.reportDrawAll = function () { charts.forEach(draw); };
+  window.reportDrawAll = function () { loadPlotly(); charts.forEach(draw); };
+  if (document.readyState === "complete") { setTimeout(start, 0); }
+  else { window.addEventListener("load", function () { setTimeout(start, 0); }); }
 })();
