@@ -37,7 +37,7 @@ def build_models(repo_root: str | Path = ".", out_dir: str | Path = "models/lang
         "split": "train (sha1 of sentence text, see pipeline/language/gold.py)",
         "langdetect-kk": {"sentences": len(by_lang["kk"]), "source": "data/kaznerd/IOB2_valid.txt",
                           "ngrams": len(profile["freq"]), "n_words": profile["n_words"]},
-        "romanized": {"classes": model.classes, "ngrams": len(model.ngrams),
+        "romanized": {"classes": model.classes, "ngrams": len(model.keys),
                       "ru_sentences": len(by_lang["ru"]), "kk_sentences": min(len(by_lang["kk"]), 2000),
                       "en_sentences": len(by_lang["en"]), "en_reference_lines": len(licence)},
     }

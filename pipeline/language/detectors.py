@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Protocol
 
 from pipeline.errors import PipelineError
-from pipeline.language import script as scripts
-from pipeline.language.charnb import CharNgramNB
+from pipeline.language import letters
+from pipeline.language.charnb import CharNgramNB, softmax
 
 MODELS_DIR = Path("models/langid")
 ROMANIZED_MODEL = MODELS_DIR / "romanized.npz"
 KAZAKH_PROFILE = MODELS_DIR / "langdetect-kk.json"
 
+ROMANIZED_EVIDENCE_CHARS = 250
 DETECTOR_NAMES = ("project", "lingua", "py3langid", "langdetect-kk", "langdetect")
 
 # Languages a script alone decides when none of the configured languages is written in it.
@@ -137,11 +138,13 @@ class ProjectDetector:
     """Rules where the letters decide, trained models where they do not.
 
     - Han, kana, Hangul, Greek, ... : the script decides (zh, ja, ko, el, ...).
-    - Cyrillic: ї/є/ґ mean Ukrainian and ў Belarusian (no configured language shares them);
+    - Cyrillic: ї/є/ґ mean Ukrainian and ў Belarusian (no configured language shares them) unless
+      a Kazakh-only letter is present too (legacy Kazakh fonts put є for ғ);
       a text with a letter only Kazakh has (ә ғ қ ұ һ) and at least `kk_letter_share` Kazakh-specific
       letters (ә ғ қ ң ө ұ ү һ і) is Kazakh (a Kazakh name in a Russian sentence stays below); a text of `long_text_letters` letters with none of them is Russian; lingua,
       restricted to the configured Cyrillic languages, decides the rest (short texts, names).
-    - Latin: the romanized model tells English from romanized Russian and Kazakh; lingua decides
+    - Latin: the romanized model, reading only lowercase-initial words (names carry no language),
+      tells English from romanized Russian and Kazakh; lingua decides
       between the configured Latin languages when English is not the only one.
     """
 
@@ -184,10 +187,11 @@ class ProjectDetector:
         out: list[tuple[str, float] | None] = [None] * len(texts)
         cyrillic_open: list[int] = []
         latin: list[int] = []
-        for i, text in enumerate(texts):
-            script = scripts.dominant_script(text)
+        rows = letters.profiles(texts)
+        for i, row in enumerate(rows):
+            script = letters.script_of(row)
             if script == "Cyrl":
-                out[i] = self._cyrillic_by_letters(text)
+                out[i] = self._cyrillic_by_letters(row)
                 if out[i] is None:
                     cyrillic_open.append(i)
             elif script == "Latn":
@@ -209,28 +213,33 @@ class ProjectDetector:
                 out[i] = res
         return [r if r is not None else ("und", 0.0) for r in out]
 
-    def _cyrillic_by_letters(self, text: str) -> tuple[str, float] | None:
-        letters = [ch for ch in text.lower() if "\u0400" <= ch < "\u0530"]
-        if any(ch in scripts.UKRAINIAN_UNIQUE for ch in letters):
+    def _cyrillic_by_letters(self, row) -> tuple[str, float] | None:
+        col = letters.COL
+        # Kazakh typed with legacy fonts borrows є for ғ: a Kazakh-only letter outvotes them
+        if row[col["uk"]] and not row[col["kk_unique"]]:
             return ("uk", 0.95)
-        if any(ch in scripts.BELARUSIAN_UNIQUE for ch in letters):
+        if row[col["be"]] and not row[col["kk_unique"]]:
             return ("be", 0.95)
-        if not self.letter_rules or not letters:
+        cyrillic = int(row[col["Cyrl"]])
+        if not self.letter_rules or not cyrillic:
             return None
-        kazakh = sum(1 for ch in letters if ch in scripts.KAZAKH_UNIQUE or ch in scripts.KAZAKH_SHARED)
-        unique = any(ch in scripts.KAZAKH_UNIQUE for ch in letters)
+        kazakh = int(row[col["kk_unique"]] + row[col["kk_shared"]])
         # і alone is also Ukrainian/Belarusian: without ә ғ қ ұ һ the model decides
-        if "kk" in self.cyrillic_languages and unique and kazakh / len(letters) >= self.kk_letter_share:
+        if "kk" in self.cyrillic_languages and row[col["kk_unique"]] and kazakh / cyrillic >= self.kk_letter_share:
             return ("kk", 0.99)
-        if kazakh == 0 and len(letters) >= self.long_text_letters and "ru" in self.cyrillic_languages:
+        if kazakh == 0 and cyrillic >= self.long_text_letters and "ru" in self.cyrillic_languages:
             return ("ru", 0.97)
         return None
 
     def _latin(self, texts: list[str]) -> list[tuple[str, float]]:
-        scores, _ = self.romanized.log_likelihoods(texts)
+        # Names are romanized whatever the language around them ("Sergey Ryazantsev" in an English
+        # author line): only words starting in lowercase count as evidence of romanized Russian.
+        # A few hundred characters settle it; capping keeps long passages cheap.
+        evidence = [_lowercase_words(t)[:ROMANIZED_EVIDENCE_CHARS] for t in texts]
+        scores, _ = self.romanized.log_likelihoods(evidence)
         classes = self.romanized.classes
         en = classes.index("en")
-        proba = self.romanized.predict_proba(texts)
+        proba = softmax(scores)
         out: list[tuple[str, float] | None] = [None] * len(texts)
         open_idx = []
         for i in range(len(texts)):
@@ -239,7 +248,7 @@ class ProjectDetector:
             # for a romanization is strong (the threshold acts as a prior for English)
             llr = float(scores[i, best] - scores[i, en])
             target = classes[best].split("-")[0]
-            if best != en and llr >= self.romanized_min_llr and target in self.languages:
+            if evidence[i] and best != en and llr >= self.romanized_min_llr and target in self.languages:
                 out[i] = (target, float(proba[i, best]))
             else:
                 open_idx.append(i)
@@ -248,10 +257,20 @@ class ProjectDetector:
                 found = self._latin_lingua().detect_many([texts[i] for i in open_idx])
             else:
                 only = self.latin_languages[0] if self.latin_languages else "und"
-                found = [(only, float(proba[i, en])) for i in open_idx]
+                # with no lowercase word there is no evidence either way: the script's only language, unsure
+                found = [(only, float(proba[i, en]) if evidence[i] else 0.5) for i in open_idx]
             for i, res in zip(open_idx, found, strict=True):
                 out[i] = res
         return [r if r is not None else ("und", 0.0) for r in out]
+
+
+def _lowercase_words(text: str) -> str:
+    """Words starting in lowercase; all words, lower-cased, when the text is in capitals (titles)."""
+    words = text.split()
+    lower = [w for w in words if w[:1].islower()]
+    if not lower and len(words) >= 3 and all(w.isupper() for w in words):
+        return text.lower()
+    return " ".join(lower)
 
 
 _CYRILLIC_LINGUA = {"kk", "ru", "uk", "be", "bg", "mk", "mn", "sr"}

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
+
+from pipeline.language import letters
 from pipeline.language import script as scripts
 from pipeline.language.detectors import Detector, build_detector
 from pipeline.language.segments import Sentence, may_switch_language, split_sentences
@@ -77,57 +80,73 @@ class LanguageIdentifier:
 
     def _identify_batch(self, texts: Sequence[str]) -> list[dict]:
         s = self.settings
-        whole = self._detect_texts([sample_long_text(t, s.max_chars) for t in texts])
-        results = []
-        mixed: list[tuple[int, list[Sentence]]] = []
-        for i, text in enumerate(texts):
-            results.append(whole[i])
+        whole, rows = self._detect_texts([sample_long_text(t, s.max_chars) for t in texts])
+        results = list(whole)
+        candidates: list[tuple[int, list[Sentence]]] = []
+        for i in np.flatnonzero(_may_mix(rows, s.segment_min_letters)):
+            text = texts[i]
             if len(text) <= s.max_chars * 4:  # per-sentence work stays bounded on huge passages
                 sentences = split_sentences(text, s.max_sentences)
-                if len(sentences) > 1 and may_switch_language(sentences, s.segment_min_letters, s.kk_letter_share):
-                    mixed.append((i, sentences))
+                if len(sentences) > 1:
+                    candidates.append((int(i), sentences))
+        switches = may_switch_language([sents for _, sents in candidates], s.segment_min_letters, s.kk_letter_share)
+        mixed = [c for c, switch in zip(candidates, switches, strict=True) if switch]
         if mixed:
             flat = [sent.text for _, sentences in mixed for sent in sentences]
-            found = iter(self._detect_texts(flat))
+            found, sentence_rows = self._detect_texts(flat)
+            counts = iter(letters.letters_in(sentence_rows).tolist())
+            found_iter = iter(found)
             for i, sentences in mixed:
-                per_sentence = [next(found) for _ in sentences]
+                per_sentence = [dict(next(found_iter), letters=next(counts)) for _ in sentences]
                 segments = _segments(sentences, per_sentence, s.segment_min_letters)
                 if segments:
                     results[i] = _passage_from_segments(segments)
         return results
 
-    def _detect_texts(self, texts: Sequence[str]) -> list[dict]:
-        """Language of each text on its own (no segments)."""
-        contents = [scripts.linguistic_content(t) for t in texts]
+    def _detect_texts(self, texts: Sequence[str]) -> tuple[list[dict], np.ndarray]:
+        """Language of each text on its own (no segments), and the letter profile of each text."""
+        stripped = [scripts.strip_non_linguistic(t) for t in texts]
+        contents = [scripts.content_words(t) for t in stripped]
         ask = [i for i, c in enumerate(contents) if c]
         found = dict(zip(ask, self.detector.detect_many([contents[i] for i in ask]), strict=True))
         out = []
-        for i, text in enumerate(texts):
-            script = scripts.dominant_script(scripts.strip_non_linguistic(text))
+        rows = letters.profiles(stripped)
+        for i, script in enumerate(letters.scripts_of(rows)):
             lang, confidence = found.get(i, (UNDETERMINED, 0.0))
             if lang != UNDETERMINED and confidence < self.settings.min_confidence:
                 lang = UNDETERMINED
             out.append({"lang": lang, "script": script, "confidence": round(float(confidence), 4),
                         "segments": []})
-        return out
+        return out, rows
+
+
+def _may_mix(rows: np.ndarray, min_letters: int) -> np.ndarray:
+    """Passages worth splitting into sentences: letters of two scripts, or Cyrillic with Kazakh letters
+    (a Kazakh sentence in a Russian paragraph, or the reverse). English and Russian passages without
+    either sign skip sentence splitting altogether."""
+    scripts_present = (rows[:, : len(letters.SCRIPT_COLUMNS)] >= min_letters).sum(axis=1)
+    kazakh = rows[:, letters.COL["kk_unique"]] + rows[:, letters.COL["kk_shared"]]
+    return (scripts_present >= 2) | ((kazakh > 0) & (rows[:, letters.COL["Cyrl"]] >= 2 * min_letters))
 
 
 def _segments(sentences: list[Sentence], found: list[dict], min_letters: int) -> list[dict]:
     """Runs of same-language sentences; [] when the passage turns out to be in one language.
+
+    `found` holds each sentence's result plus its number of letters ("letters").
 
     Short or language-less sentences ("2.", "URL: ...") join the run before them instead of
     starting their own.
     """
     runs: list[dict] = []
     for sentence, res in zip(sentences, found, strict=True):
-        letters = sum(ch.isalpha() for ch in sentence.text)
-        weak = res["lang"] == UNDETERMINED or letters < min_letters
+        n_letters = res["letters"]
+        weak = res["lang"] == UNDETERMINED or n_letters < min_letters
         if runs and (weak or runs[-1]["lang"] == res["lang"]):
             run = runs[-1]
             run["end"] = sentence.end
             if not weak:
-                run["_letters"] += letters
-                run["_conf"] += res["confidence"] * letters
+                run["_letters"] += n_letters
+                run["_conf"] += res["confidence"] * n_letters
             continue
         if weak and not runs:
             runs.append({"start": sentence.start, "end": sentence.end, "lang": res["lang"], "script": res["script"],
@@ -135,11 +154,11 @@ def _segments(sentences: list[Sentence], found: list[dict], min_letters: int) ->
             continue
         if runs and runs[-1]["_letters"] == 0:  # a leading weak run takes the first real language
             run = runs[-1]
-            run.update(end=sentence.end, lang=res["lang"], script=res["script"], _letters=letters,
-                       _conf=res["confidence"] * letters)
+            run.update(end=sentence.end, lang=res["lang"], script=res["script"], _letters=n_letters,
+                       _conf=res["confidence"] * n_letters)
             continue
         runs.append({"start": sentence.start, "end": sentence.end, "lang": res["lang"], "script": res["script"],
-                     "_letters": letters, "_conf": res["confidence"] * letters})
+                     "_letters": n_letters, "_conf": res["confidence"] * n_letters})
     languages = {r["lang"] for r in runs if r["_letters"] > 0}
     if len(languages) < 2:
         return []
@@ -151,11 +170,11 @@ def _segments(sentences: list[Sentence], found: list[dict], min_letters: int) ->
 def _passage_from_segments(segments: list[dict]) -> dict:
     """The passage takes the language (and its script) covering most letters; its confidence is
     that language's share of letters times its segments' confidence."""
-    letters: dict[str, int] = {}
+    per_lang: dict[str, int] = {}
     for seg in segments:
-        letters[seg["lang"]] = letters.get(seg["lang"], 0) + seg["_letters"]
-    lang = max(sorted(letters), key=lambda code: letters[code])
-    total = sum(letters.values()) or 1
+        per_lang[seg["lang"]] = per_lang.get(seg["lang"], 0) + seg["_letters"]
+    lang = max(sorted(per_lang), key=lambda code: per_lang[code])
+    total = sum(per_lang.values()) or 1
     conf = sum(seg["confidence"] * seg["_letters"] for seg in segments if seg["lang"] == lang) / total
     script = max((seg for seg in segments if seg["lang"] == lang), key=lambda seg: seg["_letters"])["script"]
     clean = [{k: v for k, v in seg.items() if not k.startswith("_")} for seg in segments]

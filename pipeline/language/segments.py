@@ -11,12 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.language import script as scripts
+from pipeline.language import letters
 
 # A sentence ends at . ! ? … (plus closing quotes/brackets) before whitespace, or at a line break.
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"'»”’)\]]*\s+|\n+")
-_KAZAKH = scripts.KAZAKH_UNIQUE | scripts.KAZAKH_SHARED
-
 
 @dataclass(frozen=True)
 class Sentence:
@@ -48,27 +46,22 @@ def _append(out: list[Sentence], text: str, start: int, end: int) -> None:
         out.append(Sentence(s, s + len(stripped), stripped))
 
 
-def letter_signature(sentence: str, kk_letter_share: float) -> tuple[str, bool] | None:
-    """(script, rich in Kazakh letters) of a sentence; None when it has no letters."""
-    script = scripts.dominant_script(sentence)
-    if script == "Zyyy":
-        return None
-    if script != "Cyrl":
-        return (script, False)
-    letters = [ch for ch in sentence.lower() if "\u0400" <= ch < "\u0530"]
-    kazakh = sum(1 for ch in letters if ch in _KAZAKH)
-    return (script, kazakh >= max(1.0, kk_letter_share * len(letters)))
-
-
-def may_switch_language(sentences: list[Sentence], min_letters: int, kk_letter_share: float) -> bool:
-    """True when two sentences with at least `min_letters` letters differ in script or Kazakh letters."""
-    seen: set[tuple[str, bool]] = set()
-    for sentence in sentences:
-        if sum(ch.isalpha() for ch in sentence.text) < min_letters:
-            continue
-        signature = letter_signature(sentence.text, kk_letter_share)
-        if signature is not None:
-            seen.add(signature)
-            if len(seen) > 1:
-                return True
-    return False
+def may_switch_language(passages: list[list[Sentence]], min_letters: int, kk_letter_share: float) -> list[bool]:
+    """For each passage (its sentences): do two sentences with at least `min_letters` letters differ in
+    script or in being rich in Kazakh-specific letters? All sentences are profiled in one numpy pass."""
+    flat = [sentence.text for sentences in passages for sentence in sentences]
+    rows = letters.profiles(flat)
+    counts = letters.letters_in(rows)
+    col = letters.COL
+    out, k = [], 0
+    for sentences in passages:
+        seen: set[tuple[str, bool]] = set()
+        for row, n in zip(rows[k:k + len(sentences)], counts[k:k + len(sentences)], strict=True):
+            if n < min_letters:
+                continue
+            script = letters.script_of(row)
+            kazakh = int(row[col["kk_unique"]] + row[col["kk_shared"]])
+            seen.add((script, script == "Cyrl" and kazakh >= max(1.0, kk_letter_share * row[col["Cyrl"]])))
+        out.append(len(seen) > 1)
+        k += len(sentences)
+    return out

@@ -1,0 +1,160 @@
+"""Language identification benchmark: accuracy and throughput of every detector, side by side.
+
+    .venv/bin/python bench/bench_language.py [--limit 1500] [--passages 20000] [--quick]
+
+Accuracy: held-out (TEST split, sha1 of the sentence) gold from the shipped material — Kazakh
+KazNERD sentences, Russian factRuEval sentences, English seed-corpus sentences — as whole sentences,
+three-word snippets and single words (rules in pipeline/language/gold.py), at most `--limit` items
+per language and bucket (chosen by hash). Romanized Russian: held-out Russian sentences
+transliterated by each convention, against held-out English sentences.
+Throughput: `--passages` paragraphs of ../shared/data/scale (falls back to shipped gold sentences),
+through the stage's LanguageIdentifier (fresh cache) and each raw detector; langdetect on a
+subsample because it is two orders of magnitude slower.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.chdir(REPO)
+
+from pipeline.language.detectors import DETECTOR_NAMES, LinguaDetector  # noqa: E402
+from pipeline.language.evaluation import evaluate, gold_items  # noqa: E402
+from pipeline.language.gold import load_gold  # noqa: E402
+from pipeline.language.identify import LanguageIdentifier  # noqa: E402
+from pipeline.language.romanized import RUSSIAN_SCHEMES, transliterate_russian  # noqa: E402
+from pipeline.language.settings import LanguageSettings  # noqa: E402
+
+SCALE_DIR = REPO.parent / "shared" / "data" / "scale"
+WIDE_LANGUAGES = ["en", "kk", "ru", "zh", "uk", "be", "mn", "tr"]
+TARGETS = {"sentence": 0.995, "snippet3": 0.97, "word": 0.90}
+
+
+def identifier_for(name: str) -> LanguageIdentifier:
+    """An identifier around detector `name`; `lingua-wide` is lingua with close confusers added."""
+    if name == "lingua-wide":
+        settings = LanguageSettings(detector="lingua", languages=WIDE_LANGUAGES)
+        ident = LanguageIdentifier(settings, detector=LinguaDetector(WIDE_LANGUAGES))
+        ident._detector.name = "lingua-wide"
+        return ident
+    return LanguageIdentifier(LanguageSettings(detector=name))
+
+
+def accuracy_section(names: list[str], limit: int) -> dict:
+    items = gold_items(REPO, limit)
+    sizes = {b: dict(sorted(Counter(lang for _, lang in pairs).items())) for b, pairs in items.items()}
+    print(f"\n## Accuracy on held-out gold (TEST split), items per language and bucket: {json.dumps(sizes)}")
+    print("   sentences: kk data/kaznerd/IOB2_valid.txt, ru data/factrueval/devset, en corpus/documents/*.txt")
+    print(f"   {'detector':<14} {'bucket':<9} {'en':>7} {'kk':>7} {'ru':>7}   kk->ru  ru->kk  other errors")
+    results = {}
+    for name in names:
+        started = time.perf_counter()
+        report = evaluate(identifier_for(name), items)
+        results[name] = report
+        for bucket, rep in report.items():
+            acc = rep["accuracy"]
+            conf = rep["confusions"]
+            other = {k: v for k, v in conf.items() if k not in ("kk->ru", "ru->kk")}
+            flags = "".join("!" if acc.get(lang, 0) < TARGETS[bucket] else " " for lang in ("en", "kk", "ru"))
+            print(f"   {name:<14} {bucket:<9} {acc.get('en', 0):7.2%} {acc.get('kk', 0):7.2%} {acc.get('ru', 0):7.2%}"
+                  f"   {conf.get('kk->ru', 0):6d}  {conf.get('ru->kk', 0):6d}  {json.dumps(other)} {flags}")
+        print(f"   ({name}: {time.perf_counter() - started:.1f}s)")
+    print("\n## kk<->ru confusion examples per detector (sentence / snippet3 / word)")
+    for name, report in results.items():
+        for bucket, rep in report.items():
+            for key in ("kk->ru", "ru->kk"):
+                if rep["examples"].get(key):
+                    print(f"   {name:<14} {bucket:<9} {key}: {rep['examples'][key]}")
+    print(f"   targets: sentence {TARGETS['sentence']:.1%}, snippet3 {TARGETS['snippet3']:.0%}, "
+          f"word {TARGETS['word']:.0%} per language ('!' marks a miss)")
+    return results
+
+
+def romanized_section(names: list[str], limit: int) -> None:
+    gold = [g for g in load_gold(REPO) if g.split == "test"]
+    russian = [g.text for g in gold if g.lang == "ru"][:limit]
+    english = [g.text for g in gold if g.lang == "en"][:limit]
+    schemes = [*RUSSIAN_SCHEMES, "informal"]
+    print(f"\n## Romanized Russian: {len(russian)} held-out factRuEval sentences per scheme, "
+          f"{len(english)} held-out English sentences")
+    print(f"   {'detector':<14} " + " ".join(f"{s:>15}" for s in schemes) + f" {'English kept':>13}")
+    for name in names:
+        ident = identifier_for(name)
+        row = []
+        for scheme in schemes:
+            found = ident.identify_many([transliterate_russian(t, scheme) for t in russian])
+            row.append(sum(r["lang"] == "ru" for r in found) / len(found))
+        kept = sum(r["lang"] == "en" for r in ident.identify_many(english)) / max(1, len(english))
+        print(f"   {name:<14} " + " ".join(f"{v:15.2%}" for v in row) + f" {kept:13.2%}")
+
+
+def benchmark_passages(n: int) -> tuple[list[str], str]:
+    """`n` paragraphs of the scale set (round-robin over en/kk/ru), or shipped sentences."""
+    if SCALE_DIR.is_dir():
+        per_lang: dict[str, list[str]] = {}
+        for path in sorted(SCALE_DIR.glob("*.jsonl")):
+            paras = per_lang.setdefault(path.stem, [])
+            with path.open(encoding="utf-8") as fh:
+                for line in fh:
+                    doc = json.loads(line)
+                    paras.extend(p.strip() for p in doc["text"].split("\n") if p.strip())
+                    if len(paras) >= n:
+                        break
+        mixed = [p for group in zip(*per_lang.values(), strict=False) for p in group][:n]
+        return mixed, f"{SCALE_DIR} paragraphs ({', '.join(sorted(per_lang))})"
+    sentences = [g.text for g in load_gold(REPO)]
+    return (sentences * (n // len(sentences) + 1))[:n], "shipped gold sentences (scale set absent)"
+
+
+def throughput_section(names: list[str], n: int, langdetect_n: int) -> None:
+    passages, source = benchmark_passages(n)
+    unique = len(set(passages))
+    mean_chars = sum(map(len, passages)) / max(1, len(passages))
+    print(f"\n## Throughput on {len(passages)} passages ({unique} distinct, mean {mean_chars:.0f} chars) from {source}")
+    print(f"   2 cores shared; langdetect variants timed on the first {langdetect_n} passages")
+    for name in names:
+        ident = identifier_for(name)
+        sample = passages[:langdetect_n] if name.startswith("langdetect") else passages
+        t0 = time.perf_counter()
+        _ = ident.detector  # build (lingua preload) outside the timed loop, reported apart
+        build = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        found = ident.identify_many(sample)
+        elapsed = time.perf_counter() - t0
+        langs = Counter(r["lang"] for r in found)
+        print(f"   {name:<14} {len(sample) / elapsed:9.0f} passages/s  (build {build:.1f}s, {elapsed:.1f}s; "
+              f"{dict(langs.most_common(5))})")
+    ident = identifier_for("project")
+    ident.identify_many(passages)
+    t0 = time.perf_counter()
+    ident.identify_many(passages)
+    print(f"   project, cached rerun: {len(passages) / (time.perf_counter() - t0):.0f} passages/s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--limit", type=int, default=1500, help="gold items per language and bucket")
+    parser.add_argument("--passages", type=int, default=20000, help="passages for the throughput run")
+    parser.add_argument("--langdetect-passages", type=int, default=1000)
+    parser.add_argument("--quick", action="store_true", help="small run (limit 200, 2000 passages)")
+    args = parser.parse_args()
+    if args.quick:
+        args.limit, args.passages, args.langdetect_passages = 200, 2000, 200
+    names = list(DETECTOR_NAMES) + ["lingua-wide"]
+    print(f"# bench_language: detectors {names}; default detector: {LanguageSettings().detector}, "
+          f"languages {LanguageSettings().languages}")
+    accuracy_section(names, args.limit)
+    romanized_section(names, min(args.limit, 300))
+    throughput_section(names, args.passages, args.langdetect_passages)
+
+
+if __name__ == "__main__":
+    main()
