@@ -1,5 +1,7 @@
 """Sentence boundaries and passage splitting."""
 
+import pytest
+
 from pipeline.ingest.passages import passages_from_text
 from pipeline.ingest.segment import sentence_spans, split_long
 from tests.fixtures.ingest.corpus_builder import seed_line
@@ -86,3 +88,17 @@ def test_kazakh_abstract_splits_into_kazakh_passages_at_sentence_ends():
     assert len(passages) == 2
     assert passages[0].text.startswith("Аңдатпа.") and passages[0].text.endswith(".")
     assert passages[1].text[0].isupper()
+
+
+@pytest.mark.slow
+def test_a_huge_hard_wrapped_paragraph_is_split_in_linear_time():
+    import textwrap
+    import time
+
+    paragraph = " ".join([seed_line("002", "The concept of «youth»")] * 400)  # about 480 KB
+    source = "\n".join(textwrap.wrap(paragraph, 70))
+    began = time.perf_counter()
+    passages = passages_from_text("d", source)
+    assert time.perf_counter() - began < 30  # quadratic code took 80 s here, linear takes ~1 s
+    assert max(len(p.text) for p in passages) <= 1500
+    assert " ".join(p.text for p in passages) == paragraph

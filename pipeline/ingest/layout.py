@@ -19,6 +19,7 @@ TEXT, HEADING, ITEM, TABLE, FOOTNOTE, BLANK, PAGE_BREAK, FURNITURE = (
 )
 CONTENT_KINDS = frozenset({TEXT, HEADING, ITEM, TABLE, FOOTNOTE})
 
+LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 MD_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)")
 MD_HEADING_TAIL = re.compile(r"[ \t]+#+[ \t]*$")
 BULLET = re.compile(r"^[ \t]*(?:[-*+•▪◦●‣∙·]|–)[ \t]+")
@@ -60,11 +61,10 @@ def split_source_lines(source: TrackedText) -> list[tuple[TrackedText, int]]:
     lines: list[tuple[TrackedText, int]] = []
     page = 0
     pos = 0
-    for part in source.text.split("\n"):
-        piece = source[pos : pos + len(part)]
-        pos += len(part) + 1
-        if piece.text.endswith("\r"):
-            piece = piece[: len(piece) - 1]
+    for line_break in [*LINE_BREAK.finditer(source.text), None]:
+        end = line_break.start() if line_break else len(source.text)
+        piece = source[pos:end]
+        pos = line_break.end() if line_break else end
         offset = 0
         for k, segment in enumerate(piece.text.split("\f")):
             if k:
