@@ -217,3 +217,8 @@ def test_pdf_running_header_on_every_page_is_dropped():
     document = read_document(make_pdf(pages), "pdf")
     result = [p.text for p in passages_from_lines("d", document.lines, wrapped=document.wrapped)]
     assert result == body
+
+
+def test_markdown_front_matter_and_code_fences_are_not_passages():
+    source = "---\ntitle: Forum of rectors\nyear: 2017\n---\n\n# Forum\n\n```\nSUSU | 6\n```\n"
+    assert texts(source) == ["Forum", "SUSU | 6"]

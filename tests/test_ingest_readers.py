@@ -115,3 +115,15 @@ def test_supported_formats_by_extension():
     assert [format_of(n) for n in ("a.TXT", "b.md", "c.htm", "d.pdf", "e.docx", "f.doc")] == [
         "txt", "md", "html", "pdf", "docx", None]
     assert "save as .docx" in unsupported_message("old.doc")
+
+
+def test_html_line_breaks_separate_address_lines():
+    page = "<p>Al-Farabi Kazakh National University<br>Almaty, Kazakhstan</p><pre>SUSU   6\nKazNPU 4</pre>"
+    _, passages = read(page.encode(), "html")
+    assert [p.text for p in passages] == ["Al-Farabi Kazakh National University", "Almaty, Kazakhstan",
+                                          "SUSU 6", "KazNPU 4"]
+
+
+def test_html_with_no_visible_text_gives_no_lines():
+    document = read_document(b"<html><head><title>x</title></head><body><script>1</script></body></html>", "html")
+    assert document.lines == []

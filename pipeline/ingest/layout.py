@@ -19,6 +19,7 @@ TEXT, HEADING, ITEM, TABLE, FOOTNOTE, BLANK, PAGE_BREAK, FURNITURE = (
 )
 CONTENT_KINDS = frozenset({TEXT, HEADING, ITEM, TABLE, FOOTNOTE})
 
+CODE_FENCE = re.compile(r"^[ \t]*(?:```|~~~)")
 LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 MD_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)")
 MD_HEADING_TAIL = re.compile(r"[ \t]+#+[ \t]*$")
@@ -122,10 +123,25 @@ def split_glued_labels(line: TrackedText) -> list[TrackedText]:
 def parse_lines(source_text: str, markup: bool) -> list[Line]:
     """Classified, cleaned lines of a plain-text source."""
     source = TrackedText.from_source(source_text)
+    raw_lines = split_source_lines(source)
+    front_matter = _front_matter_length(raw_lines) if markup else 0
     lines: list[Line] = []
-    for raw, page in split_source_lines(source):
+    for k, (raw, page) in enumerate(raw_lines):
+        if k < front_matter or (markup and CODE_FENCE.match(raw.text)):
+            lines.append(Line(raw.strip(), FURNITURE, page, len(raw.text)))
+            continue
         lines.extend(classify(raw, page, markup))
     return lines
+
+
+def _front_matter_length(raw_lines: list[tuple[TrackedText, int]]) -> int:
+    """Number of lines of a markdown YAML front matter block (`---` ... `---` at the top), or 0."""
+    if not raw_lines or raw_lines[0][0].text.strip() != "---":
+        return 0
+    for k, (raw, _) in enumerate(raw_lines[1:60], start=1):
+        if raw.text.strip() in ("---", "..."):
+            return k + 1
+    return 0
 
 
 def furniture_key(text: str) -> str:

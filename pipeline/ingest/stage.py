@@ -98,7 +98,7 @@ def ingest_corpus(corpus_dir: str | Path, settings: IngestSettings) -> IngestRes
             })
     problems.sort(key=lambda p: (p.row is None, p.row or 0, p.file))
     if problems and settings.strict:
-        listing = "\n".join(f"  - {p.describe()}" for p in problems)
+        listing = "\n".join(f"  - {p.describe(str(corpus / 'metadata.csv'))}" for p in problems)
         raise PipelineError(
             f"ingest found {len(problems)} problem(s) in {corpus}/ and wrote nothing:\n{listing}\n"
             "Fix them, or set `ingest: strict: false` in params.yaml to skip these documents "
