@@ -222,3 +222,14 @@ def test_pdf_running_header_on_every_page_is_dropped():
 def test_markdown_front_matter_and_code_fences_are_not_passages():
     source = "---\ntitle: Forum of rectors\nyear: 2017\n---\n\n# Forum\n\n```\nSUSU | 6\n```\n"
     assert texts(source) == ["Forum", "SUSU | 6"]
+
+
+def test_pdf_ligatures_are_spelled_out():
+    assert texts("The ﬁrst studies of educational migration were ﬂawed.") == [
+        "The first studies of educational migration were flawed."]
+
+
+def test_soft_hyphen_at_a_line_end_rejoins_the_word():
+    source = ("The first studies of educational migration appeared in the works of scientists from the educa\u00ad\n"
+              "tion systems of the United States and Great Britain in the middle of the twentieth century.")
+    assert "from the education systems" in texts(source, wrapped=True)[0]

@@ -16,6 +16,8 @@ import unicodedata
 from pipeline.ingest.offsets import TrackedText
 
 INVISIBLE = re.compile(r"[\ufeff\u200b\u200c\u200d\u2060\u00ad\x00-\x08\x0b\x0e-\x1f\x7f]")
+LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+LIGATURE = re.compile("[" + "".join(LIGATURES) + "]")
 ODD_SPACE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f]")
 COMBINING_RUN = re.compile(r".[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u20d0-\u20ff]+", re.DOTALL)
 # Superscripts are footnote marks in these documents; the opening tag may arrive escaped or
@@ -41,8 +43,10 @@ SPACE_RUN = re.compile(r" {2,}")
 
 
 def normalize_characters(line: TrackedText) -> TrackedText:
-    """Drop invisible characters, turn exotic spaces into spaces, compose accents (NFC)."""
+    """Drop invisible characters, turn exotic spaces into spaces, compose accents (NFC),
+    and spell out typographic ligatures that PDF text layers carry ("ﬁ" → "fi")."""
     line = line.sub(INVISIBLE, lambda m: [])
+    line = line.sub(LIGATURE, lambda m: [LIGATURES[m[0]]])
     line = line.sub(ODD_SPACE, lambda m: [" "])
     if not unicodedata.is_normalized("NFC", line.text):
         line = line.sub(COMBINING_RUN, lambda m: [unicodedata.normalize("NFC", m[0])])

@@ -51,6 +51,8 @@ class Line:
     kind: str
     page: int = 0
     raw_length: int = 0
+    soft_hyphen_end: bool = False
+    """The physical line ended with a soft hyphen: the word continues on the next line."""
 
 
 def split_source_lines(source: TrackedText) -> list[tuple[TrackedText, int]]:
@@ -108,7 +110,10 @@ def classify(raw: TrackedText, page: int, markup: bool) -> list[Line]:
     cleaned = clean_inline(body, markup)
     if not cleaned.text:
         return [Line(cleaned, FURNITURE, page, len(text))]
-    return [Line(part, kind if i == 0 else TEXT, page, len(text)) for i, part in enumerate(split_glued_labels(cleaned))]
+    parts = split_glued_labels(cleaned)
+    soft = text.rstrip().endswith("\u00ad")
+    return [Line(part, kind if i == 0 else TEXT, page, len(text), soft and i == len(parts) - 1)
+            for i, part in enumerate(parts)]
 
 
 def split_glued_labels(line: TrackedText) -> list[TrackedText]:

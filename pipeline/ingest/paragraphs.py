@@ -116,7 +116,7 @@ def _continues(prev: Line, nxt: Line, gap: str, wrapped: bool, width: int) -> bo
     """Does `nxt` continue the paragraph whose last line is `prev`?"""
     if prev.kind in (HEADING, TABLE, FOOTNOTE) or nxt.kind in (HEADING, ITEM, TABLE, FOOTNOTE):
         return False
-    if ends_open(prev.text.text) and starts_lowercase(nxt.text.text):
+    if (ends_open(prev.text.text) or prev.soft_hyphen_end) and starts_lowercase(nxt.text.text):
         return True
     if gap == "line" and wrapped:
         short_last_line = prev.raw_length < 0.8 * width
@@ -156,7 +156,10 @@ def assemble(lines: list[Line], wrapped: bool | None = None) -> list[Paragraph]:
                 held_footnotes.append(line)
                 continue
             if _continues(last, line, gaps[k], wrapped, width):
-                parts[-1], separator = join_gap(parts[-1], line.text, vocab)
+                if last.soft_hyphen_end:  # "educa\u00ad" + "tion": the soft hyphen marks a split word
+                    separator = ""
+                else:
+                    parts[-1], separator = join_gap(parts[-1], line.text, vocab)
                 separators.append(separator)
                 parts.append(line.text)
                 last = line
