@@ -124,13 +124,14 @@ def main() -> int:
     parser.add_argument("--passages", type=int, default=10_000)
     parser.add_argument("--topics", type=int, default=200)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--keep", type=Path, help="build in this (new) directory and keep it, to look at the pages")
     args = parser.parse_args()
     docs = scale_documents(args.passages)
     source = "shared/data/scale (real en/ru/kk documents)"
     if not docs:
         docs, source = seed_documents(args.passages), "shipped seed corpus, repeated"
     with tempfile.TemporaryDirectory(prefix="bench_report.") as tmp:
-        root = Path(tmp)
+        root = args.keep or Path(tmp)
         write_corpus(docs, root / "corpus")
         started = time.perf_counter()
         gazetteer = (("auto_university", "University", "UNIVERSITY", UNIVERSITY),)

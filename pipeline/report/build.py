@@ -20,6 +20,8 @@ from pipeline.report.sections import comparison, entities, method, overview, the
 from pipeline.report.sections.context import corpus_context
 from pipeline.report.settings import ReportSettings
 
+PLURALS = {"UNIVERSITY": "universities", "AGREEMENT": "agreements", "PERSON": "people"}
+
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -73,7 +75,7 @@ def build_report(outputs_dir: str | Path = "outputs", out_dir: str | Path = "out
     context = {
         "title": settings.title, "prov": prov, "group_column": ctx.group_column, "groups": ctx.groups,
         "languages": ctx.languages, "group_colours": colour_map(ctx.groups), "stale": inputs.stale,
-        "network_labels": " and ".join(label.lower() for label in settings.network_labels),
+        "network_labels": " and ".join(PLURALS.get(label, label.lower()) for label in settings.network_labels),
         "network_unit": settings.network_unit, "max_network_nodes": settings.max_network_nodes,
         **sections,
     }

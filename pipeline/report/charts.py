@@ -124,6 +124,8 @@ def differences(frame: pd.DataFrame, topics: list[int], labels: dict[int, str], 
     pairs = sorted({(str(a), str(b)) for a, b in zip(sub["group_a"], sub["group_b"], strict=True)})
     colours = colour_map([f"{a} − {b}" for a, b in pairs])
     order = {t: i for i, t in enumerate(topics)}
+    # When every pair involves a too-small group there is nothing better to show: draw them all.
+    hide_small = any(a not in too_small and b not in too_small for a, b in pairs)
     data = []
     for a, b in pairs:
         rows = sub[(sub["group_a"].astype(str) == a) & (sub["group_b"].astype(str) == b)].copy()
@@ -134,6 +136,8 @@ def differences(frame: pd.DataFrame, topics: list[int], labels: dict[int, str], 
         name = f"{a} − {b}"
         data.append({
             "type": "scatter", "mode": "markers", "name": plot_text(name), "meta": {"groups": [a, b]},
+            # Pairs with a too-small group only add ±100% bars: listed in the legend, drawn on click.
+            "visible": "legendonly" if small and hide_small else True,
             "y": [plot_text(_short(labels.get(int(t), str(t)))) for t in rows["topic_id"]],
             "x": rows["diff"].round(4).tolist(),
             "marker": {"size": 10, "color": colours[name], "symbol": ["circle" if c else "circle-open" for c in clear],

@@ -17,6 +17,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import PercentFormatter  # noqa: E402
 
 RC = {
     "svg.hashsalt": "kz-edu-report",
@@ -124,7 +125,7 @@ def _draw_scatter(ax, traces: list[dict[str, Any]]) -> None:
 def draw(spec: dict[str, Any]) -> plt.Figure:
     """A matplotlib figure equivalent to a plotly spec made by `pipeline.report.charts`."""
     layout = spec.get("layout", {})
-    traces = [t for t in spec.get("data", []) if t.get("visible", True) is not False]
+    traces = [t for t in spec.get("data", []) if t.get("visible", True) is True]
     panels = sorted({_axis_key(t) for t in traces}) or ["x"]
     height_px = layout.get("height", 420)
     fig, axes = plt.subplots(1, len(panels), figsize=(9, max(3.2, height_px / 100 * 0.9)), squeeze=False)
@@ -145,6 +146,8 @@ def draw(spec: dict[str, Any]) -> plt.Figure:
         xlabel = layout.get("xaxis", {}).get("title", {}).get("text")
         if xlabel and panel == "x":
             ax.set_xlabel(_t(xlabel))
+        if str(layout.get("xaxis", {}).get("tickformat", "")).endswith("%"):
+            ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         if layout.get("xaxis", {}).get("visible") is False:
             ax.set_axis_off()
             ax.set_aspect("equal")

@@ -33,7 +33,10 @@
   function restyle(div) {
     var spec = data.charts[div.getAttribute("data-chart")];
     if (!spec || !div.getAttribute("data-drawn") || !spec.data.length) return;
-    var visible = spec.data.map(function (t) { return traceVisible(t.meta) ? true : false; });
+    var visible = spec.data.map(function (t) {
+      if (!traceVisible(t.meta)) return false;
+      return t.visible === "legendonly" ? "legendonly" : true;
+    });
     Plotly.restyle(div, { visible: visible });
   }
 
