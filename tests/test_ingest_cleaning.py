@@ -233,3 +233,12 @@ def test_soft_hyphen_at_a_line_end_rejoins_the_word():
     source = ("The first studies of educational migration appeared in the works of scientists from the educa\u00ad\n"
               "tion systems of the United States and Great Britain in the middle of the twentieth century.")
     assert "from the education systems" in texts(source, wrapped=True)[0]
+
+
+def test_footnote_marked_with_a_superscript_digit_moves_after_the_paragraph_it_interrupts():
+    source = ("In conditions of fierce competition it is important for our state to\n\n"
+              "¹ E-mail: Balmanova.kz@gmail.com\n\n"
+              "regulate educational migration in the international market.")
+    passages = passages_from_text("doc", source, markup=False)
+    assert [p.kind for p in passages] == ["text", "footnote"]
+    assert passages[1].text == "¹ E-mail: Balmanova.kz@gmail.com"

@@ -127,3 +127,11 @@ def test_html_line_breaks_separate_address_lines():
 def test_html_with_no_visible_text_gives_no_lines():
     document = read_document(b"<html><head><title>x</title></head><body><script>1</script></body></html>", "html")
     assert document.lines == []
+
+
+@pytest.mark.skipif(not DEJAVU.exists(), reason="needs the DejaVu Sans font")
+def test_pdf_sentence_running_over_a_page_break_is_joined_even_before_a_capital():
+    first, rest = ENGLISH.split(" education and science. ")
+    pages = [[f"{first} education and"], [f"Science. {rest}"]]
+    _, passages = read(make_pdf(pages), "pdf")
+    assert [p.text for p in passages] == [f"{first} education and Science. {rest}"]

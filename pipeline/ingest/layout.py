@@ -31,6 +31,7 @@ TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
 TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
 TABLE_PIPES = re.compile(r"^\s*\|\s*|\s*\|\s*$|\s*\|\s*")
 FOOTNOTE_START = re.compile(r"^[ \t]*(?:<sup>|&lt;sup|\[\^[^\]]+\]:)", re.IGNORECASE)
+SUPERSCRIPT_FOOTNOTE_START = re.compile(r"^[ \t]*[¹²³⁴⁵⁶⁷⁸⁹⁰†‡]+[ \t]*\S")
 PAGE_NUMBER = re.compile(
     r"^[ \t]*[-–—]?[ \t]*(?:(?:page|p\.|стр\.|с\.|бет)[ \t]*)?\d{1,4}(?:[ \t]*(?:/|of|из)[ \t]*\d{1,4})?[ \t]*[-–—]?[ \t]*$",
     re.IGNORECASE,
@@ -39,7 +40,7 @@ PAGE_NUMBER = re.compile(
 # "...studentsAbstract" in corpus/documents/000_*.txt): the label starts a new paragraph.
 GLUED_LABEL = re.compile(
     r"(?<=[a-zа-яёәғқңөұүһі0-9)\].])(?=(?:Keywords|Key words|Abstract|Annotation|Introduction|References"
-    r"|Аннотация|Ключевые слова|Аңдатпа|Түйін сөздер|Түйін сөздер|Список литературы|Әдебиеттер)\b)"
+    r"|Аннотация|Ключевые слова|Аңдатпа|Түйін сөздер|Список литературы|Әдебиеттер)\b)"
 )
 
 
@@ -94,7 +95,7 @@ def classify(raw: TrackedText, page: int, markup: bool) -> list[Line]:
             return [Line(raw.strip(), FURNITURE, page, len(text))]
         body = body.sub(TABLE_PIPES, lambda m: [" | "] if m.start() and m.end() < len(text) else [])
         kind = TABLE
-    elif markup and FOOTNOTE_START.match(text):
+    elif (markup and FOOTNOTE_START.match(text)) or SUPERSCRIPT_FOOTNOTE_START.match(text):
         kind = FOOTNOTE
     elif markup and MD_HEADING.match(text):
         body = body.sub(MD_HEADING, lambda m: []).sub(MD_HEADING_TAIL, lambda m: [])

@@ -106,12 +106,6 @@ def join_gap(left: TrackedText, right: TrackedText, vocab: set[str]) -> tuple[Tr
     return left, " "
 
 
-def join_lines(left: TrackedText, right: TrackedText, vocab: set[str]) -> TrackedText:
-    """Join two pieces of one paragraph with a space, or re-join a hyphenated word."""
-    left, separator = join_gap(left, right, vocab)
-    return concat([left, right], separator)
-
-
 def _continues(prev: Line, nxt: Line, gap: str, wrapped: bool, width: int) -> bool:
     """Does `nxt` continue the paragraph whose last line is `prev`?"""
     if prev.kind in (HEADING, TABLE, FOOTNOTE) or nxt.kind in (HEADING, ITEM, TABLE, FOOTNOTE):
@@ -121,6 +115,8 @@ def _continues(prev: Line, nxt: Line, gap: str, wrapped: bool, width: int) -> bo
     if gap == "line" and wrapped:
         short_last_line = prev.raw_length < 0.8 * width
         return not (short_last_line and not ends_open(prev.text.text))
+    if gap == "page" and wrapped:
+        return ends_open(prev.text.text)  # a page break is not a paragraph break; a full stop may be
     return False
 
 
@@ -171,13 +167,13 @@ def assemble(lines: list[Line], wrapped: bool | None = None) -> list[Paragraph]:
 
 
 def _gaps(lines: list[Line], content: list[tuple[int, Line]]) -> list[str]:
-    """For each content line: "line" if it directly follows the previous one, else "blank"."""
+    """For each content line, what separates it from the previous one: "line" (nothing),
+    "page" (a page break, possibly with furniture, but no blank line) or "blank"."""
     gaps = []
     previous_index = None
     for index, _ in content:
-        between = lines[previous_index + 1 : index] if previous_index is not None else []
-        broken = any(ln.kind in (BLANK, PAGE_BREAK) for ln in between)
-        gaps.append("blank" if broken else "line")
+        between = {ln.kind for ln in lines[previous_index + 1 : index]} if previous_index is not None else set()
+        gaps.append("blank" if BLANK in between else "page" if PAGE_BREAK in between else "line")
         previous_index = index
     return gaps
 
