@@ -4,12 +4,17 @@
 
 1. seed: the real stage (ingest → language → entities) on corpus/, scored per document against
    data/seed_gold/entities.jsonl (entity level; see pipeline/entities/seed_eval.py).
-2. factru: Russian NER on the factRuEval-2016 dev set, exact span match per type (PER, ORG, LOC;
-   LocOrg counts as LOC). Peer: natasha alone (the reference of natasha's naeval benchmark) vs.
-   the stage's Russian path (natasha + rules + gazetteer, UNIVERSITY mapped back to ORG).
-   Nested gold mentions (Org "мэрии Москвы" ⊃ LocOrg "Москвы") are scored two ways: against all
-   gold mentions, and against the outermost gold mention per coarse type (what a flat tagger
-   can output; a nested mention of another type still counts).
+2. factru: Russian NER on the factRuEval-2016 dev set (PER, ORG, LOC; LocOrg counts as LOC).
+   Peer: natasha alone vs. the stage's Russian path (natasha + rules + gazetteer, UNIVERSITY
+   mapped back to ORG, GPE to LOC). Three protocols, all printed:
+   a. naeval (natasha's own benchmark, the reference for its published figures): gold Person =
+      the whole object, gold Org = its `org_name` spans, Location/LocOrg = `loc_name` spans
+      (descriptors such as "мэрии" in Org "мэрии Москвы" are not part of the name); nested
+      spans are removed keeping the outermost (naeval's filter_overlapping); scored per token
+      (IO tags), as naeval does;
+   b. the same naeval gold, exact span match (stricter: a span is right only if both ends are);
+   c. object extents from `read_factrueval` (descriptor included) with exact span match, against
+      all gold mentions and against the outermost mention per coarse type.
 3. speed: English passages (../shared/data/scale/en.jsonl paragraphs when present, else the
    seed corpus repeated): the stage's extractor vs. plain `nlp.pipe` with the same spaCy model,
    in the same run; peak RSS after each.
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import resource
 import sys
 import tempfile
@@ -114,6 +120,64 @@ def _outermost(mentions: set[tuple[str, int, int, str]]) -> set[tuple[str, int, 
     return keep
 
 
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def _naeval_gold(devset: Path, name: str) -> set[tuple[str, int, int, str]]:
+    """naeval's adaptation of one factRuEval document (see module docstring, protocol a)."""
+    spans: dict[str, tuple[str, int, int]] = {}
+    for line in (devset / f"{name}.spans").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            sid, stype, pos, length, *_ = line.split("#")[0].split()
+            spans[sid] = (stype, int(pos), int(pos) + int(length))
+    selected: list[tuple[int, int, str]] = []
+    coarse = {"Person": "PER", "Org": "ORG", "LocOrg": "LOC", "Location": "LOC"}
+    for line in (devset / f"{name}.objects").read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        _oid, otype, *ids = line.split("#")[0].split()
+        parts = [spans[i] for i in ids if i in spans]
+        if otype == "Person" and parts:
+            selected.append((min(p[1] for p in parts), max(p[2] for p in parts), "PER"))
+        elif otype in coarse:
+            want = "org_name" if otype == "Org" else "loc_name"
+            selected += _drop_nested([(s, e, coarse[otype]) for t, s, e in parts if t == want])
+    return {(name, s, e, t) for s, e, t in _drop_nested(selected)}
+
+
+def _drop_nested(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """naeval's filter_overlapping: sorted by (start, -end), a span overlapping the previous kept one is dropped."""
+    kept: list[tuple[int, int, str]] = []
+    for span in sorted(spans, key=lambda x: (x[0], -x[1])):
+        if kept and kept[-1][1] > span[0]:
+            continue
+        kept.append(span)
+    return kept
+
+
+def _token_prf(texts: dict[str, str], pred: set, gold: set, types: tuple[str, ...]) -> dict[str, tuple[float, float, float, int]]:
+    """Per-token IO scoring (naeval's tag_f1): a token is tagged T if a span of type T covers it."""
+    counts = {t: [0, 0, 0, 0] for t in types}  # pred total, pred correct, gold total, gold correct
+    for name, text in texts.items():
+        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        for t in types:
+            def tagged(spans, t=t):
+                return [any(s <= a and b <= e for (_, s, e, _) in spans) for a, b in tokens]
+            p = tagged([x for x in pred if x[0] == name and x[3] == t])
+            g = tagged([x for x in gold if x[0] == name and x[3] == t])
+            c = counts[t]
+            c[0] += sum(p)
+            c[1] += sum(a and b for a, b in zip(p, g, strict=True))
+            c[2] += sum(g)
+            c[3] += sum(a and b for a, b in zip(p, g, strict=True))
+    out = {}
+    for t, (pt, pc, gt, gc) in counts.items():
+        prec = pc / pt if pt else 0.0
+        rec = gc / gt if gt else 0.0
+        out[t] = (prec, rec, 2 * prec * rec / (prec + rec) if prec + rec else 0.0, gt)
+    return out
+
+
 def bench_factru() -> None:
     from pipeline.datasets.factrueval import read_factrueval
     from pipeline.entities.backends import BackendRegistry
@@ -141,11 +205,23 @@ def bench_factru() -> None:
                   for m in ms if m.label in stage_map}
     types = ("PER", "ORG", "LOC")
     outer = _outermost(gold)
+    devset = REPO / "data/factrueval/devset"
+    naeval = set().union(*(_naeval_gold(devset, d.name) for d in docs))
+    by_name = {d.name: d.text for d in docs}
+
+    def flat(pred: set) -> set:  # a flat tagger's view: nested predictions dropped like naeval does
+        out = set()
+        for name in by_name:
+            out |= {(name, s, e, t) for s, e, t in _drop_nested([(x[1], x[2], x[3]) for x in pred if x[0] == name])}
+        return out
+
     for name, pred, secs in (("natasha (peer)", pred_natasha, t_natasha), ("stage ru path", pred_stage, t_stage)):
-        for gname, g in (("all gold", gold), ("outermost per type", outer)):
-            scores = _prf(pred, g, types)
+        for gname, scores in (("a naeval tokens", _token_prf(by_name, flat(pred), naeval, types)),
+                              ("b naeval exact", _prf(flat(pred), naeval, types)),
+                              ("c extents all", _prf(pred, gold, types)),
+                              ("c extents outer", _prf(pred, outer, types))):
             cells = "  ".join(f"{t} P {p:.3f} R {r:.3f} F1 {f:.3f} (n={n})" for t, (p, r, f, n) in scores.items())
-            print(f"{name:15} vs {gname:19} {cells}")
+            print(f"{name:15} {gname:16} {cells}")
         print(f"{name:15} time {secs:.1f} s for {len(texts)} documents")
 
 

@@ -17,7 +17,14 @@ from pipeline.entities.canonical import Canonicalizer
 from pipeline.entities.filters import plausible_person, plausible_university
 from pipeline.entities.gazetteer import Gazetteer
 from pipeline.entities.labels import MAIN_LABELS
-from pipeline.entities.merge import EntityMention, from_gazetteer, from_model, from_rule, resolve_overlaps
+from pipeline.entities.merge import (
+    EntityMention,
+    from_gazetteer,
+    from_model,
+    from_rule,
+    resolve_overlaps,
+    split_parenthetical,
+)
 from pipeline.entities.rules import find_rule_mentions
 
 
@@ -121,7 +128,8 @@ class EntityExtractor:
     def _combine(self, text: str, lang: str, model_mentions) -> list[EntityMention]:  # noqa: ANN001
         rule_side = [em for r in find_rule_mentions(text, lang)
                      if _plausible(em := from_rule(r, text, lang), text)]
-        model_side = [em for m in model_mentions if (em := from_model(m, lang)) is not None and _plausible(em, text)]
+        model_side = [part for m in model_mentions if (em := from_model(m, lang)) is not None
+                      for part in split_parenthetical(em) if _plausible(part, text)]
         # Known universities/agreements beat any model span; known places and organisations only
         # compete with model spans (longest wins, the gazetteer on ties), so "Astana" tagged
         # PERSON becomes GPE but a model's "Ministry of ... of Kazakhstan" is not cut up.

@@ -12,6 +12,7 @@ often that source is right (gazetteer 1.0, specific rule 0.9, plural rule 0.8, "
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from pipeline.entities.gazetteer import Gazetteer
@@ -52,6 +53,24 @@ def from_model(m: Mention, lang: str) -> EntityMention | None:
         return None
     specific = not (label == "AGREEMENT" and is_plural_agreement(m.text))
     return EntityMention(m.start, m.end, m.text, label, specific, m.backend, m.score, lang)
+
+
+_PARENTHETICAL = re.compile(r"^(?P<name>.+?\S)\s*\((?P<inner>[^()]+)\)$")
+
+
+def split_parenthetical(m: EntityMention) -> list[EntityMention]:
+    """"Комитет защиты журналистов (КЗЖ)" as one model span → the name and its abbreviation or
+    translation as two mentions, the second linked to the first (models tend to swallow both)."""
+    match = _PARENTHETICAL.match(m.text)
+    if m.label not in ("ORG", "UNIVERSITY", "LOC", "GPE") or not match:
+        return [m]
+    name = replace(m, end=m.start + match.end("name"), text=match.group("name"))
+    inner_start = m.start + match.start("inner")
+    inner_text = match.group("inner").strip()
+    inner_start += match.group("inner").index(inner_text)
+    inner = replace(m, start=inner_start, end=inner_start + len(inner_text), text=inner_text,
+                    alias_of=(name.start, name.end))
+    return [name, inner]
 
 
 def from_rule(r: RuleMatch, text: str, lang: str) -> EntityMention:
