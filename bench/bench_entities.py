@@ -155,16 +155,18 @@ def _drop_nested(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]
     return kept
 
 
+def _tagged(tokens: list[tuple[int, int]], spans: list) -> list[bool]:
+    return [any(s <= a and b <= e for (_, s, e, _) in spans) for a, b in tokens]
+
+
 def _token_prf(texts: dict[str, str], pred: set, gold: set, types: tuple[str, ...]) -> dict[str, tuple[float, float, float, int]]:
     """Per-token IO scoring (naeval's tag_f1): a token is tagged T if a span of type T covers it."""
     counts = {t: [0, 0, 0, 0] for t in types}  # pred total, pred correct, gold total, gold correct
     for name, text in texts.items():
         tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
         for t in types:
-            def tagged(spans, t=t):
-                return [any(s <= a and b <= e for (_, s, e, _) in spans) for a, b in tokens]
-            p = tagged([x for x in pred if x[0] == name and x[3] == t])
-            g = tagged([x for x in gold if x[0] == name and x[3] == t])
+            p = _tagged(tokens, [x for x in pred if x[0] == name and x[3] == t])
+            g = _tagged(tokens, [x for x in gold if x[0] == name and x[3] == t])
             c = counts[t]
             c[0] += sum(p)
             c[1] += sum(a and b for a, b in zip(p, g, strict=True))
