@@ -113,3 +113,11 @@ def test_groups_json_that_is_not_an_object_is_rejected(project):
     (project / "outputs" / "topics" / "groups.json").write_text(json.dumps(["russia"]), encoding="utf-8")
     with pytest.raises(PipelineError, match=r"groups\.json: expected a JSON object"):
         load_inputs(project / "outputs", project)
+
+
+def test_kazakh_ner_metrics_are_read_from_the_training_stage_output(project):
+    (project / "models").mkdir()
+    (project / "models" / "kk_ner_metrics.json").write_text('{"f1": 0.8}', encoding="utf-8")
+    inputs = load_inputs(project / "outputs", project)
+    assert inputs.kk_ner_metrics == {"f1": 0.8}
+    assert "train_kk_ner_stanza" in inputs.missing["kk_ner_stanza_metrics"]

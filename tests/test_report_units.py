@@ -124,3 +124,16 @@ def test_cli_without_upstream_outputs_exits_2_naming_the_stages(tmp_path, capsys
     assert code == 2
     assert "passages.parquet (stage 'ingest')" in err and "dvc repro" in err
     assert not (tmp_path / "r").exists()
+
+
+def test_bytecode_written_by_imports_does_not_make_code_look_newer(tmp_path):
+    import os
+
+    from pipeline.report.freshness import newest_mtime
+
+    code = tmp_path / "pipeline" / "ingest"
+    (code / "__pycache__").mkdir(parents=True)
+    (code / "stage.py").write_text("x = 1\n", encoding="utf-8")
+    os.utime(code / "stage.py", (1000, 1000))
+    (code / "__pycache__" / "stage.cpython-311.pyc").write_bytes(b"\0")
+    assert newest_mtime(code) == 1000

@@ -45,13 +45,20 @@ def file_md5(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _files(path: Path) -> list[Path]:
+    """Files under a directory, without Python bytecode and hidden files: importing a stage's code
+    writes __pycache__, which must not make its outputs look stale."""
+    return [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+            and p.suffix != ".pyc" and not any(part.startswith(".") for part in p.relative_to(path).parts)]
+
+
 def newest_mtime(path: Path) -> float | None:
     """Latest modification time of a file, or of any file under a directory."""
     if path.is_file():
         return path.stat().st_mtime
     if not path.is_dir():
         return None
-    times = [p.stat().st_mtime for p in path.rglob("*") if p.is_file()]
+    times = [p.stat().st_mtime for p in _files(path)]
     return max(times) if times else None
 
 
@@ -61,7 +68,7 @@ def oldest_mtime(path: Path) -> float | None:
         return path.stat().st_mtime
     if not path.is_dir():
         return None
-    times = [p.stat().st_mtime for p in path.rglob("*") if p.is_file()]
+    times = [p.stat().st_mtime for p in _files(path)]
     return min(times) if times else None
 
 

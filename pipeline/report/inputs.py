@@ -18,6 +18,7 @@ class InputSpec:
     columns: tuple[str, ...] = ()  # required columns (parquet) or keys (json)
     required: bool = True
     from_root: bool = False
+    alternatives: tuple[str, ...] = ()  # other places the same output has lived; the first that exists wins
 
 
 INPUTS: tuple[InputSpec, ...] = (
@@ -46,7 +47,10 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec("topic_metrics", "topic_metrics.json", "topics", required=False),
     InputSpec("metrics", "metrics.json", "evaluate", required=False),
     InputSpec("language_metrics", "language_metrics.json", "language", required=False),
-    InputSpec("kk_ner_metrics", "models/kk_ner/metrics.json", "train_kk_ner", required=False, from_root=True),
+    InputSpec("kk_ner_metrics", "models/kk_ner_metrics.json", "train_kk_ner", required=False, from_root=True,
+              alternatives=("models/kk_ner/metrics.json",)),
+    InputSpec("kk_ner_stanza_metrics", "models/kk_ner_stanza_metrics.json", "train_kk_ner_stanza", required=False,
+              from_root=True),
 )
 
 SPEC_BY_KEY = {spec.key: spec for spec in INPUTS}

@@ -46,14 +46,19 @@ class ReportInputs:
     metrics: dict[str, Any] | None = None
     language_metrics: dict[str, Any] | None = None
     kk_ner_metrics: dict[str, Any] | None = None
+    kk_ner_stanza_metrics: dict[str, Any] | None = None
     missing: dict[str, str] = field(default_factory=dict)  # optional key → "run stage X" note
     stale: list[str] = field(default_factory=list)  # staleness messages when allowed to build anyway
     paths: dict[str, Path] = field(default_factory=dict)
 
 
 def input_path(spec: InputSpec, outputs_dir: Path, root: Path) -> Path:
-    """Where `spec` lives on disk."""
-    return (root if spec.from_root else outputs_dir) / spec.path
+    """Where `spec` lives on disk (its first existing location, else its main one)."""
+    base = root if spec.from_root else outputs_dir
+    for rel in (spec.path, *spec.alternatives):
+        if (base / rel).exists():
+            return base / rel
+    return base / spec.path
 
 
 def shown_path(path: Path, root: Path) -> str:

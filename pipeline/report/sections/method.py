@@ -11,7 +11,8 @@ from pipeline.report.provenance import Provenance
 
 METRIC_SOURCES = (
     ("language_metrics", "Language identification (shipped gold)"),
-    ("kk_ner_metrics", "Kazakh NER, held-out KazNERD"),
+    ("kk_ner_metrics", "Kazakh NER (spaCy), held-out KazNERD"),
+    ("kk_ner_stanza_metrics", "Kazakh NER (Stanza), held-out KazNERD"),
     ("metrics", "Entity extraction against reviewed decisions"),
     ("topic_metrics", "Topics"),
 )
