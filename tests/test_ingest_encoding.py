@@ -116,3 +116,13 @@ def test_curly_quotes_do_not_make_english_look_chinese():
 def test_cyrillic_utf16_without_bom_is_detected_despite_few_nul_bytes():
     assert decode_bytes(KAZAKH.encode("utf-16-le")).encoding == "utf-16-le"
     assert decode_bytes(RUSSIAN.encode("utf-16-be")).encoding == "utf-16-be"
+
+
+def test_english_with_a_cyrillic_lookalike_letter_stays_windows_1251():
+    line = f"Тoday {ENGLISH}"  # the first letter is Cyrillic Т, as typed in a real government release
+    assert decode_bytes(line.encode("cp1251")).text == line
+
+
+def test_french_accents_still_read_as_windows_1252():
+    line = "Le café de l'université: coopération éducative."
+    assert decode_bytes(line.encode("cp1252")).encoding == "cp1252"

@@ -23,6 +23,9 @@ RU = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэю
 KK = RU | frozenset("әғқңөұүһі")
 UK = (RU - frozenset("ёъыэ")) | frozenset("іїєґ'")
 BE = (RU - frozenset("ийщъ")) | frozenset("іў'")
+# Letters that look the same in both scripts; real documents mix them inside words.
+CYRILLIC_LOOKALIKES = frozenset("аеорсухіјѕкмнтв")
+LATIN_LOOKALIKES = frozenset("aeopcyxijskmhtb")
 SINGLE_BYTE_ALPHABETS = {
     "cp1251": (RU, UK, BE),
     "kz1048": (KK,),
@@ -161,11 +164,16 @@ def plausibility(text: str, encoding: str) -> int:
             score -= 1  # "ҰҚһәҢГ": real words are lower, Title or UPPER case
             continue
         scripts = {_script(ch) for ch in lower}
+        cyrillic = {ch for ch in lower if _script(ch) == "Cyrl"}
         if scripts == {"Cyrl"}:
             score += 1 if any(set(lower) <= alphabet for alphabet in alphabets) else -1
         elif scripts == {"Latn"}:
             accented = sum(1 for ch in lower if not ch.isascii())
             score += 1 if accented * 2 <= len(lower) else -1
+        elif scripts == {"Latn", "Cyrl"} and any(cyrillic <= alphabet for alphabet in alphabets) and (
+            cyrillic <= CYRILLIC_LOOKALIKES or {ch for ch in lower if ch.isascii()} <= LATIN_LOOKALIKES
+        ):
+            score += 1  # a real typo: "Тoday" typed with a Cyrillic Т, "бiлiм" with a Latin i
         else:
             score -= 1
     score -= sum(1 for ch in text if not ch.isascii() and not ch.isalpha() and not ch.isspace()
