@@ -153,7 +153,8 @@ def create_app(catalog: Catalog, store: DecisionStore, settings: ReviewSettings 
         size = settings.page_size
         if status:
             counts = store.reviewed_count_by_doc()
-            sizes = {d["doc_id"]: d["n_passages"] for d in catalog.documents(ids)}
+            sizes = catalog.document_sizes
+
             def doc_status(d: str) -> str:
                 c = counts.get(d, 0)
                 return "unreviewed" if c == 0 else ("done" if c >= sizes[d] else "in_progress")
@@ -185,13 +186,16 @@ def create_app(catalog: Catalog, store: DecisionStore, settings: ReviewSettings 
 
     @app.get("/api/passages")
     def list_passages() -> Response:
-        ids = filtered_passage_ids()
         n, size = page_number(), settings.page_size
-        rows = catalog.passage_rows(ids[n * size:(n + 1) * size])
-        reviewed = store.reviewed_passages()
+        if request.args.get("status"):
+            ids = filtered_passage_ids()
+            rows, total = catalog.passage_rows(ids[n * size:(n + 1) * size]), len(ids)
+        else:  # the common case stays in SQL: LIMIT/OFFSET over indexes
+            rows, total = catalog.passage_page(n * size, size, **filters())
+        reviewed = store.reviewed_among([r["passage_id"] for r in rows])
         for r in rows:
             r["reviewed"] = r["passage_id"] in reviewed
-        return jsonify(passages=rows, total=len(ids), page=n, page_size=size)
+        return jsonify(passages=rows, total=total, page=n, page_size=size)
 
     @app.get("/api/passages/<passage_id>")
     def get_passage(passage_id: str) -> Response:

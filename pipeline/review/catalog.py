@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +25,14 @@ CREATE TABLE documents (doc_id TEXT PRIMARY KEY, title TEXT, year TEXT, partner 
 CREATE TABLE passages (passage_id TEXT PRIMARY KEY, doc_id TEXT, passage_index INTEGER, lang TEXT,
                        n_entities INTEGER, text TEXT);
 CREATE TABLE entities (mention_id TEXT, passage_id TEXT, start INTEGER, "end" INTEGER, label TEXT,
-                       text TEXT, canonical_id TEXT, canonical_name TEXT, backend TEXT, score REAL);
+                       text TEXT, canonical_id TEXT, canonical_name TEXT, backend TEXT, score REAL, doc_id TEXT);
 CREATE INDEX passages_doc ON passages (doc_id, passage_index);
 CREATE INDEX passages_lang ON passages (lang, doc_id);
 CREATE INDEX entities_passage ON entities (passage_id, start);
 CREATE INDEX entities_label ON entities (label, passage_id);
 CREATE INDEX entities_canonical ON entities (canonical_id, passage_id);
+CREATE INDEX entities_label_doc ON entities (label, doc_id);
+CREATE INDEX entities_canonical_doc ON entities (canonical_id, doc_id);
 """
 
 
@@ -118,15 +121,21 @@ class Catalog:
             [(d, titles[d], years[d], partners[d], persp[d], len(g),
               ",".join(sorted({x for x in g["lang"].fillna("").astype(str) if x}))) for d, g in docs],
         )
+        doc_of = dict(zip(passages["passage_id"], passages["doc_id"], strict=True))
         self._db.executemany(
-            "INSERT INTO entities VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO entities VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             zip(entities["mention_id"], entities["passage_id"], (int(s) for s in entities["start"]),
                 (int(e) for e in entities["end"]), entities["label"].astype(str), entities["text"].astype(str),
                 col(entities, "canonical_id"), col(entities, "canonical_name"), col(entities, "backend"),
-                (float(s) if not pd.isna(s) else 0.0 for s in entities["score"]), strict=True),
+                (float(s) if not pd.isna(s) else 0.0 for s in entities["score"]),
+                (doc_of.get(p, "") for p in entities["passage_id"]), strict=True),
         )
         self._db.execute("ANALYZE")
         self.n_passages = len(passages)
+        self.document_sizes = {r[0]: r[1] for r in self._db.execute("SELECT doc_id, n_passages FROM documents")}
+        # The catalog never changes after loading, so filtered id lists can be memoised: the
+        # first page of a filter pays for the query, later pages and prev/next are lookups.
+        self._filtered = lru_cache(maxsize=64)(self._filtered_uncached)
         self.labels = sorted(set(entities["label"].astype(str)))
 
     def _q(self, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
@@ -152,9 +161,20 @@ class Catalog:
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def document_ids(self, lang: str = "", label: str = "", canonical_id: str = "") -> list[str]:
-        """Ids of documents with at least one passage matching the filters, sorted."""
-        where, params = self._passage_filter(lang, label, canonical_id)
-        return [r[0] for r in self._q(f"SELECT DISTINCT p.doc_id FROM passages p{where} ORDER BY 1", params)]
+        """Ids of documents with passages in `lang` and mentions of `label` / `canonical_id`, sorted."""
+        return list(self._document_ids(lang, label, canonical_id))
+
+    @lru_cache(maxsize=64)  # noqa: B019 - one catalog per app, alive as long as the app
+    def _document_ids(self, lang: str, label: str, canonical_id: str) -> tuple[str, ...]:
+        clauses, params = [], []
+        for value, sql in ((lang, "SELECT doc_id FROM passages WHERE lang = ?"),
+                           (label, "SELECT doc_id FROM entities WHERE label = ?"),
+                           (canonical_id, "SELECT doc_id FROM entities WHERE canonical_id = ?")):
+            if value:
+                clauses.append(f"d.doc_id IN ({sql})")
+                params.append(value)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        return tuple(r[0] for r in self._q(f"SELECT d.doc_id FROM documents d{where} ORDER BY d.doc_id", params))
 
     def documents(self, doc_ids: list[str]) -> list[dict[str, Any]]:
         """Rows of the documents table for the given ids, in that order."""
@@ -164,12 +184,31 @@ class Catalog:
         by_id = {r["doc_id"]: dict(r) for r in rows}
         return [by_id[d] for d in doc_ids if d in by_id]
 
+    def warm(self, labels: list[str] | tuple[str, ...] = ()) -> None:
+        """Fill the memo for the unfiltered lists and the given labels (done once at server start)."""
+        self._filtered("", "", "", "")
+        self._document_ids("", "", "")
+        for label in labels:
+            self._filtered("", "", label, "")
+            self._document_ids("", label, "")
+
+    def _filtered_uncached(self, doc_id: str, lang: str, label: str, canonical_id: str
+                           ) -> tuple[tuple[str, ...], dict[str, int]]:
+        where, params = self._passage_filter(lang, label, canonical_id, doc_id)
+        ids = tuple(r[0] for r in self._q(f"SELECT p.passage_id FROM passages p{where} "
+                                          f"ORDER BY p.doc_id, p.passage_index", params))
+        return ids, {pid: i for i, pid in enumerate(ids)}
+
     def passage_ids(self, doc_id: str = "", lang: str = "", label: str = "", canonical_id: str = ""
                     ) -> list[str]:
         """Passage ids matching the filters, in document order."""
-        where, params = self._passage_filter(lang, label, canonical_id, doc_id)
-        return [r[0] for r in self._q(f"SELECT p.passage_id FROM passages p{where} "
-                                      f"ORDER BY p.doc_id, p.passage_index", params)]
+        return list(self._filtered(doc_id, lang, label, canonical_id)[0])
+
+    def passage_page(self, offset: int, limit: int, doc_id: str = "", lang: str = "", label: str = "",
+                     canonical_id: str = "") -> tuple[list[dict[str, Any]], int]:
+        """One page of passage rows matching the filters (document order) and the total count."""
+        ids = self._filtered(doc_id, lang, label, canonical_id)[0]
+        return self.passage_rows(list(ids[offset:offset + limit])), len(ids)
 
     def neighbours(self, passage_id: str, doc_id: str = "", lang: str = "", label: str = "",
                    canonical_id: str = "", keep: Any = None) -> dict[str, Any]:
@@ -178,39 +217,23 @@ class Catalog:
         `keep` is an optional predicate on passage ids (e.g. review status) applied on top.
         Also returns the 1-based position and the total when no predicate is given.
         """
-        here = self._q("SELECT doc_id, passage_index FROM passages WHERE passage_id = ?", (passage_id,))
-        if not here:
+        ids, position = self._filtered(doc_id, lang, label, canonical_id)
+        here = position.get(passage_id)
+        if here is None:
             return {"prev": None, "next": None, "position": None, "total": None}
-        key = (here[0][0], here[0][1])
-        where, params = self._passage_filter(lang, label, canonical_id, doc_id)
-        joiner = " AND " if where else " WHERE "
-        found: dict[str, Any] = {}
-        for name, op, order in (("next", ">", "ASC"), ("prev", "<", "DESC")):
-            found[name] = None
-            offset = 0
-            while found[name] is None:
-                rows = self._q(
-                    f"SELECT p.passage_id FROM passages p{where}{joiner}(p.doc_id, p.passage_index) {op} (?, ?) "
-                    f"ORDER BY p.doc_id {order}, p.passage_index {order} LIMIT 200 OFFSET ?",
-                    [*params, *key, offset])
-                if not rows:
-                    break
-                found[name] = next((r[0] for r in rows if keep is None or keep(r[0])), None)
-                offset += len(rows)
-        found["position"] = found["total"] = None
-        if keep is None:
-            found["total"] = self._q(f"SELECT COUNT(*) FROM passages p{where}", params)[0][0]
-            found["position"] = 1 + self._q(
-                f"SELECT COUNT(*) FROM passages p{where}{joiner}(p.doc_id, p.passage_index) < (?, ?)",
-                [*params, *key])[0][0]
-        return found
+        ok = keep or (lambda _: True)
+        nxt = next((p for p in ids[here + 1:] if ok(p)), None)
+        prev = next((ids[i] for i in range(here - 1, -1, -1) if ok(ids[i])), None)
+        return {"prev": prev, "next": nxt, "position": here + 1 if keep is None else None,
+                "total": len(ids) if keep is None else None}
 
     def passage_rows(self, passage_ids: list[str]) -> list[dict[str, Any]]:
         """Short rows (no full text: a 160-character snippet) for a page of passages, in order."""
         if not passage_ids:
             return []
         rows = self._q(
-            "SELECT passage_id, doc_id, passage_index, lang, n_entities, substr(text, 1, 160) AS snippet "
+            "SELECT passage_id, doc_id, passage_index, lang, n_entities, length(text) AS n_chars, "
+            "substr(text, 1, 160) AS snippet "
             f"FROM passages WHERE passage_id IN ({','.join('?' * len(passage_ids))})", passage_ids)
         by_id = {r["passage_id"]: dict(r) for r in rows}
         return [by_id[p] for p in passage_ids if p in by_id]

@@ -98,11 +98,11 @@ def _settings(args: argparse.Namespace) -> ReviewSettings:
     return settings
 
 
-def _open(settings: ReviewSettings) -> tuple[Any, Any]:
+def _open(settings: ReviewSettings, background_checkpoints: bool = False) -> tuple[Any, Any]:
     from pipeline.review.catalog import Catalog, load_outputs
     from pipeline.review.store import DecisionStore
 
-    store = DecisionStore(settings.db)
+    store = DecisionStore(settings.db, background_checkpoints=background_checkpoints)
     passages, entities = load_outputs(settings.outputs)
     return store, Catalog(passages, entities)
 
@@ -116,7 +116,8 @@ def serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     token = getattr(args, "token", None) or os.environ.get(settings.token_env) or None
-    store, catalog = _open(settings)
+    store, catalog = _open(settings, background_checkpoints=True)  # JsonlSync checkpoints
+    catalog.warm(settings.focus_labels)
     sync = JsonlSync(store, settings.decisions_jsonl, settings.export_delay)
     sync.flush()
     app = create_app(catalog, store, settings, annotator=getattr(args, "annotator", None), token=token, sync=sync)

@@ -38,7 +38,10 @@ class JsonlSync:
         """Rewrite the file now; returns the number of decisions written."""
         with self._lock:
             self._dirty.clear()
-            return self.store.export_jsonl(self.path)
+            written = self.store.export_jsonl(self.path)
+            if self.store.background_checkpoints:
+                self.store.checkpoint()
+            return written
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -28,7 +28,7 @@ SCHEMA_VERSION = 1
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS decisions (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,  -- rowids only grow here: nothing is ever deleted
     decision_id TEXT NOT NULL UNIQUE,
     annotator TEXT NOT NULL,
     timestamp TEXT NOT NULL,
@@ -40,11 +40,13 @@ CREATE TABLE IF NOT EXISTS decisions (
     proposed TEXT,
     result TEXT,
     base_decision_id TEXT,
-    source TEXT NOT NULL DEFAULT 'app'
+    source TEXT NOT NULL DEFAULT 'app',
+    line TEXT NOT NULL  -- the decision as its decisions.jsonl line, so exports need no JSON work
 );
 CREATE INDEX IF NOT EXISTS decisions_mention ON decisions (mention_id, seq);
 CREATE INDEX IF NOT EXISTS decisions_passage ON decisions (passage_id, seq);
 CREATE INDEX IF NOT EXISTS decisions_action_doc ON decisions (action, doc_id, passage_id);
+CREATE INDEX IF NOT EXISTS decisions_export ON decisions (passage_id, timestamp, seq, decision_id);
 CREATE TRIGGER IF NOT EXISTS decisions_append_only_update BEFORE UPDATE ON decisions
 BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS decisions_append_only_delete BEFORE DELETE ON decisions
@@ -84,10 +86,17 @@ def _row_to_decision(row: sqlite3.Row | tuple) -> dict[str, Any]:
 class DecisionStore:
     """Append-only decision log in one SQLite file; safe to share between threads and processes."""
 
-    def __init__(self, path: str | os.PathLike[str], busy_timeout_ms: int = 10_000):
+    def __init__(self, path: str | os.PathLike[str], busy_timeout_ms: int = 10_000,
+                 background_checkpoints: bool = False):
+        """Open (or create) the store; with `background_checkpoints`, the owner calls
+        `checkpoint()` from a background thread, so no decision waits for a WAL checkpoint."""
         self.path = Path(path)
         self.busy_timeout_ms = busy_timeout_ms
+        self.background_checkpoints = background_checkpoints
         self._local = threading.local()
+        # Writers of this process queue here and wake at once; only other processes meet
+        # SQLite's busy handler, whose sleep-and-retry backoff adds tens of milliseconds.
+        self._write_lock = threading.Lock()
         existed = self.path.exists() and self.path.stat().st_size > 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = self._connect()
@@ -110,6 +119,8 @@ class DecisionStore:
             conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             conn.execute("PRAGMA synchronous=FULL")
+            if self.background_checkpoints:
+                conn.execute("PRAGMA wal_autocheckpoint=0")
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise StoreBusyError(
@@ -143,6 +154,10 @@ class DecisionStore:
         if tables and "decisions" not in tables:
             raise self._unreadable(RuntimeError("it is a SQLite file but holds no decisions table"))
 
+    def checkpoint(self) -> None:
+        """Copy committed WAL content into the database file (without blocking writers)."""
+        self._connect().execute("PRAGMA wal_checkpoint(PASSIVE)")
+
     def close(self) -> None:
         """Close this thread's connection (others close when their threads end)."""
         conn = getattr(self._local, "conn", None)
@@ -166,6 +181,10 @@ class DecisionStore:
         d.setdefault("decision_id", uuid.uuid4().hex)
         d.setdefault("timestamp", utc_now())
         d.setdefault("source", "app")
+        with self._write_lock:
+            return self._record_locked(d, check_base)
+
+    def _record_locked(self, d: dict[str, Any], check_base: bool) -> dict[str, Any]:
         conn = self._connect()
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -182,43 +201,51 @@ class DecisionStore:
                 ).fetchone()
                 if row is not None and row[1] != d.get("base_decision_id"):
                     raise ConflictError(_row_to_decision(row))
-            cur = conn.execute(
-                "INSERT INTO decisions (decision_id, annotator, timestamp, doc_id, passage_id, passage_sha1,"
-                " mention_id, action, proposed, result, base_decision_id, source)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (d["decision_id"], d["annotator"], d["timestamp"], d["doc_id"], d["passage_id"],
-                 d["passage_sha1"], d.get("mention_id"), d["action"],
-                 json.dumps(d["proposed"], ensure_ascii=False, sort_keys=True) if d.get("proposed") else None,
-                 json.dumps(d["result"], ensure_ascii=False, sort_keys=True) if d.get("result") else None,
-                 d.get("base_decision_id"), d["source"]),
-            )
+            stored = self._insert(conn, d)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        d["seq"] = cur.lastrowid
-        for key in ("mention_id", "proposed", "result", "base_decision_id"):
-            d.setdefault(key, None)
-        return d
+        return stored
+
+    @staticmethod
+    def _insert(conn: sqlite3.Connection, d: dict[str, Any]) -> dict[str, Any]:
+        """Insert one decision (inside the caller's transaction) with the next seq and its JSON line."""
+        seq = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM decisions").fetchone()[0]
+        record = {
+            "seq": seq, "decision_id": d["decision_id"], "annotator": d["annotator"], "timestamp": d["timestamp"],
+            "doc_id": d.get("doc_id") or "", "passage_id": d["passage_id"], "passage_sha1": d.get("passage_sha1") or "",
+            "mention_id": d.get("mention_id"), "action": d["action"], "proposed": d.get("proposed") or None,
+            "result": d.get("result") or None, "base_decision_id": d.get("base_decision_id"),
+            "source": d.get("source") or "app",
+        }
+        conn.execute(
+            "INSERT INTO decisions (seq, decision_id, annotator, timestamp, doc_id, passage_id, passage_sha1,"
+            " mention_id, action, proposed, result, base_decision_id, source, line)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (seq, record["decision_id"], record["annotator"], record["timestamp"], record["doc_id"],
+             record["passage_id"], record["passage_sha1"], record["mention_id"], record["action"],
+             json.dumps(record["proposed"], ensure_ascii=False, sort_keys=True) if record["proposed"] else None,
+             json.dumps(record["result"], ensure_ascii=False, sort_keys=True) if record["result"] else None,
+             record["base_decision_id"], record["source"], to_json_line(record)),
+        )
+        return record
 
     def import_decisions(self, decisions: Iterable[dict[str, Any]]) -> int:
         """Add decisions made elsewhere (restore, Label Studio); skips ids already stored."""
+        with self._write_lock:
+            return self._import_locked(list(decisions))
+
+    def _import_locked(self, decisions: list[dict[str, Any]]) -> int:
         conn = self._connect()
         added = 0
         conn.execute("BEGIN IMMEDIATE")
         try:
             for d in sorted(decisions, key=sort_key):
-                cur = conn.execute(
-                    "INSERT OR IGNORE INTO decisions (decision_id, annotator, timestamp, doc_id, passage_id,"
-                    " passage_sha1, mention_id, action, proposed, result, base_decision_id, source)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (d["decision_id"], d["annotator"], d["timestamp"], d.get("doc_id") or "",
-                     d["passage_id"], d.get("passage_sha1") or "", d.get("mention_id"), d["action"],
-                     json.dumps(d["proposed"], ensure_ascii=False, sort_keys=True) if d.get("proposed") else None,
-                     json.dumps(d["result"], ensure_ascii=False, sort_keys=True) if d.get("result") else None,
-                     d.get("base_decision_id"), d.get("source") or "import"),
-                )
-                added += cur.rowcount
+                known = conn.execute("SELECT 1 FROM decisions WHERE decision_id=?", (d["decision_id"],)).fetchone()
+                if known is None:
+                    self._insert(conn, dict(d, source=d.get("source") or "import"))
+                    added += 1
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -250,6 +277,15 @@ class DecisionStore:
             "SELECT DISTINCT passage_id FROM decisions WHERE action='review_passage'").fetchall()
         return {r[0] for r in rows}
 
+    def reviewed_among(self, passage_ids: list[str]) -> set[str]:
+        """Which of the given passages are marked reviewed (one indexed query per page)."""
+        if not passage_ids:
+            return set()
+        rows = self._connect().execute(
+            "SELECT DISTINCT passage_id FROM decisions WHERE action='review_passage' AND passage_id IN "
+            f"({','.join('?' * len(passage_ids))})", tuple(passage_ids)).fetchall()
+        return {r[0] for r in rows}
+
     def touched_passages(self) -> set[str]:
         """Passages with at least one decision of any kind."""
         return {r[0] for r in self._connect().execute("SELECT DISTINCT passage_id FROM decisions")}
@@ -273,6 +309,7 @@ class DecisionStore:
     # -- export ------------------------------------------------------------------------
     def export_jsonl(self, path: str | os.PathLike[str]) -> int:
         """Write every decision to `path` atomically, sorted, one JSON object a line."""
-        decisions = sorted(self.all(), key=sort_key)
-        atomic.write_text(path, "".join(to_json_line(d) + "\n" for d in decisions))
-        return len(decisions)
+        lines = [r[0] for r in self._connect().execute(
+            "SELECT line FROM decisions ORDER BY passage_id, timestamp, seq, decision_id")]
+        atomic.write_text(path, "".join(line + "\n" for line in lines))
+        return len(lines)
