@@ -145,3 +145,9 @@ def test_a_failed_build_keeps_the_previous_report(built, tmp_path):
     with pytest.raises(Exception, match="dvc repro"):
         _build(copy)
     assert (copy / "outputs" / "report" / "index.html").read_bytes() == before
+
+
+def test_method_lists_models_recorded_in_the_outputs(built):
+    _, _, page = built
+    assert '<td>entity backend</td><td dir="auto">gazetteer</td>' in page
+    assert '<td>language detector</td><td dir="auto">fixture-script</td>' in page

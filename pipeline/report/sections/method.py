@@ -53,6 +53,14 @@ def build(inputs: ReportInputs, params: dict[str, Any], params_path: str, prov: 
         else:
             metrics.append({"title": title, "missing": None, "path": inputs.paths.get(key, ""),
                             "rows": [(k, _fmt(v)) for k, v in flatten(data)]})
+    models = []
+    for frame, column, what in ((inputs.languages, "detector", "language detector"),
+                                (inputs.entities, "backend", "entity backend")):
+        if column in frame.columns:
+            counts = frame[column].fillna("").astype(str).value_counts()
+            for name in sorted(counts.index):
+                unit = "passages" if what == "language detector" else "mentions"
+                models.append((what, name or "(none)", f"{int(counts[name]):,} {unit}"))
     params_text = (yaml.safe_dump(params, sort_keys=True, allow_unicode=True) if params
                    else f"({params_path} not found: every stage used its defaults)")
-    return {"metrics": metrics, "params_text": params_text, "params_path": params_path, "provenance": prov}
+    return {"metrics": metrics, "models": models, "params_text": params_text, "params_path": params_path, "provenance": prov}
