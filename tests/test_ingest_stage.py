@@ -307,3 +307,11 @@ def test_the_corpus_is_never_modified(tmp_path, corpus_dir):
     snapshot = {p: p.read_bytes() for p in copy.rglob("*") if p.is_file()}
     run_ingest(copy, tmp_path / "p.parquet", tmp_path / "r.json", IngestSettings())
     assert {p: p.read_bytes() for p in copy.rglob("*") if p.is_file()} == snapshot
+
+
+def test_metadata_saved_with_semicolons_by_a_russian_locale_spreadsheet_is_read(tmp_path):
+    corpus = write_corpus(tmp_path, {"a.txt": ENGLISH.encode()})
+    path = corpus / "metadata.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
+    frame = ingest_corpus(corpus, IngestSettings()).passages
+    assert frame["doc_id"].tolist() == ["000_a"] and frame["genre"].tolist() == ["journal_article"]

@@ -59,7 +59,7 @@ def read_metadata(path: Path) -> Metadata:
         text = decode_bytes(path.read_bytes()).text
     except DocumentProblem as exc:
         raise PipelineError(f"{path}: {exc}") from exc
-    records = list(csv.reader(io.StringIO(text, newline="")))
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     if not records:
         raise PipelineError(f"{path} is empty. Its first row must name the columns {', '.join(REQUIRED_COLUMNS)}.")
     header = [name.strip().lower() for name in records[0]]
@@ -86,6 +86,13 @@ def read_metadata(path: Path) -> Metadata:
             values["\0extra"] = "yes"
         rows.append(MetadataRow(index, values))
     return Metadata([c for c in header if c], rows)
+
+
+def _delimiter(text: str) -> str:
+    """Comma, or the semicolon/tab a spreadsheet in a Russian or Kazakh locale saves with."""
+    header = text.split("\n", 1)[0].lower()
+    counts = {d: sum(c in [f.strip() for f in header.split(d)] for c in REQUIRED_COLUMNS) for d in ",;\t"}
+    return max(",;\t", key=lambda d: counts[d])  # ties keep the comma
 
 
 def check_rows(metadata: Metadata, corpus_dir: Path) -> tuple[list[MetadataRow], list[Skipped]]:
