@@ -315,3 +315,11 @@ def test_metadata_saved_with_semicolons_by_a_russian_locale_spreadsheet_is_read(
     path.write_text(path.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
     frame = ingest_corpus(corpus, IngestSettings()).passages
     assert frame["doc_id"].tolist() == ["000_a"] and frame["genre"].tolist() == ["journal_article"]
+
+
+def test_report_lists_each_document_with_its_encoding_and_counts(shipped):
+    entries = shipped.report["per_document"]
+    assert [e["row"] for e in entries] == [2, 3, 4, 5, 6]
+    assert {e["encoding"] for e in entries} == {"utf-8"}
+    assert sum(e["passages"] for e in entries) == shipped.report["passages"]
+    assert all(0 < e["passage_chars"] <= e["source_chars"] for e in entries)

@@ -72,6 +72,7 @@ def ingest_corpus(corpus_dir: str | Path, settings: IngestSettings) -> IngestRes
     records: list[dict[str, object]] = []
     formats: Counter[str] = Counter()
     encodings: Counter[str] = Counter()
+    per_document: list[dict[str, object]] = []
     for row in tqdm(rows, desc="ingest", unit="doc", disable=None, leave=False):
         path = corpus / row.file
         fmt = format_of(path) or ""
@@ -86,6 +87,10 @@ def ingest_corpus(corpus_dir: str | Path, settings: IngestSettings) -> IngestRes
             continue
         formats[fmt] += 1
         encodings[document.encoding or "(binary format)"] += 1
+        per_document.append({"doc_id": row.doc_id, "file": row.file, "row": row.row, "format": fmt,
+                             "encoding": document.encoding, "passages": len(passages),
+                             "source_chars": len(document.source_text),
+                             "passage_chars": sum(p.n_chars for p in passages)})
         metadata_values = {c: row.values.get(c, "") for c in metadata.columns if c != ENCODING_COLUMN}
         metadata_values["file"] = row.file
         for passage in passages:
@@ -113,6 +118,7 @@ def ingest_corpus(corpus_dir: str | Path, settings: IngestSettings) -> IngestRes
         "strict": settings.strict,
         "formats": dict(sorted(formats.items())),
         "encodings": dict(sorted(encodings.items())),
+        "per_document": per_document,
     }
     return IngestResult(frame, report, time.perf_counter() - began)
 
