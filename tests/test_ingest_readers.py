@@ -135,3 +135,11 @@ def test_pdf_sentence_running_over_a_page_break_is_joined_even_before_a_capital(
     pages = [[f"{first} education and"], [f"Science. {rest}"]]
     _, passages = read(make_pdf(pages), "pdf")
     assert [p.text for p in passages] == [f"{first} education and Science. {rest}"]
+
+
+def test_html_menus_share_buttons_and_cookie_notices_are_furniture():
+    page = (f'<div class="top-menu"><a>Home</a></div><div id="article-body"><p>{ENGLISH}</p>'
+            '<div class="share-buttons">Share on Facebook</div></div>'
+            '<div class="cookie-banner">We use cookies.</div><aside>Related news</aside>')
+    _, passages = read(page.encode(), "html")
+    assert [p.text for p in passages] == [ENGLISH]

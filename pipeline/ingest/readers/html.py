@@ -32,6 +32,20 @@ WHITESPACE = re.compile(r"\s+")
 DECLARED_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", re.IGNORECASE)
 
 
+# Class/id words that mark page furniture on news and journal sites (menus, share
+# buttons, cookie notices, related links); matched as whole words of the attribute.
+FURNITURE_WORDS = frozenset({"nav", "navbar", "navigation", "menu", "footer", "sidebar", "cookie", "cookies",
+                             "breadcrumb", "breadcrumbs", "share", "sharing", "social", "advert", "ads",
+                             "advertisement", "banner", "related", "comments", "subscribe", "newsletter",
+                             "popup", "modal", "skip"})
+ATTRIBUTE_WORDS = re.compile(r"[a-z]+")
+
+
+def _is_furniture_block(attributes: dict[str, str | None]) -> bool:
+    words = ATTRIBUTE_WORDS.findall(f"{attributes.get('class') or ''} {attributes.get('id') or ''}".lower())
+    return any(word in FURNITURE_WORDS for word in words)
+
+
 class _VisibleText(HTMLParser):
     """Collects visible text as lines of tracked pieces."""
 
@@ -66,7 +80,8 @@ class _VisibleText(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         hidden = "hidden" in attributes or attributes.get("aria-hidden") == "true" \
-            or attributes.get("role") in ("navigation", "banner", "contentinfo")
+            or attributes.get("role") in ("navigation", "banner", "contentinfo") \
+            or _is_furniture_block(attributes)
         skip = tag in SKIP or hidden or (tag == "header" and not self._inside("article", "main"))
         if self.skip_depth:
             if tag not in VOID:
