@@ -26,6 +26,7 @@ ROMANIZED_MODEL = MODELS_DIR / "romanized.npz"
 KAZAKH_PROFILE = MODELS_DIR / "langdetect-kk.json"
 
 ROMANIZED_EVIDENCE_CHARS = 250
+ROMANIZED_MIN_WORDS = 2
 DETECTOR_NAMES = ("project", "lingua", "py3langid", "langdetect-kk", "langdetect")
 
 # Languages a script alone decides when none of the configured languages is written in it.
@@ -143,8 +144,8 @@ class ProjectDetector:
       a text with a letter only Kazakh has (ә ғ қ ұ һ) and at least `kk_letter_share` Kazakh-specific
       letters (ә ғ қ ң ө ұ ү һ і) is Kazakh (a Kazakh name in a Russian sentence stays below); a text of `long_text_letters` letters with none of them is Russian; lingua,
       restricted to the configured Cyrillic languages, decides the rest (short texts, names).
-    - Latin: the romanized model, reading only lowercase-initial words (names carry no language),
-      tells English from romanized Russian and Kazakh; lingua decides
+    - Latin: the romanized model, reading only lowercase-initial words (names carry no language)
+      and needing at least two of them, tells English from romanized Russian and Kazakh; lingua decides
       between the configured Latin languages when English is not the only one.
     """
 
@@ -248,7 +249,9 @@ class ProjectDetector:
             # for a romanization is strong (the threshold acts as a prior for English)
             llr = float(scores[i, best] - scores[i, en])
             target = classes[best].split("-")[0]
-            if evidence[i] and best != en and llr >= self.romanized_min_llr and target in self.languages:
+            # one lowercase word is too little to overturn the English default ("soon", "meet")
+            enough = evidence[i].count(" ") + 1 >= ROMANIZED_MIN_WORDS if evidence[i] else False
+            if enough and best != en and llr >= self.romanized_min_llr and target in self.languages:
                 out[i] = (target, float(proba[i, best]))
             else:
                 open_idx.append(i)
