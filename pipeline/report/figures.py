@@ -21,7 +21,7 @@ from matplotlib.ticker import PercentFormatter  # noqa: E402
 
 RC = {
     "svg.hashsalt": "kz-edu-report",
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",  # text stays text: smaller, searchable, faster to write
     "text.parse_math": False,
     "font.family": "DejaVu Sans",
     "font.size": 9,
