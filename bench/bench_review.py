@@ -177,7 +177,8 @@ def main() -> int:
         t0 = time.perf_counter()
         pid50, source = build_outputs(big, args.passages)
         build_outputs(small, 1_000)
-        print(f"built outputs from {source} in {time.perf_counter() - t0:.1f} s")
+        print(f"built outputs from {source} in {time.perf_counter() - t0:.1f} s; "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (timings are noisy when high)")
         proc_big, port_big, start_big = start_server(big, tmp, "big")
         proc_small, port_small, start_small = start_server(small, tmp, "small")
         try:
@@ -272,6 +273,7 @@ def main() -> int:
         results["peer_jsonl_rewrite_ms"] = {str(n): {"sqlite_commit": c * 1000, "jsonl_rewrite": r * 1000}
                                             for n, (c, r) in peer.items()}
     results["passages"] = args.passages + 1
+    results["load_average_at_end"] = os.getloadavg()[0]
     results["source"] = source
     atomic.write_json(REPO / "bench" / "results" / "review.json", results)
     print(f"written to {REPO / 'bench' / 'results' / 'review.json'}")

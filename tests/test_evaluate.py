@@ -103,6 +103,12 @@ def test_per_language_scores_follow_the_passage_language(seed, tmp_path):
     assert (kk["tp"], kk["fp"], kk["fn"]) == (2, 1, 0)
 
 
+@pytest.fixture(autouse=True)
+def only_evaluate_command(monkeypatch):
+    """Keep the CLI to this command so other stages' imports do not slow the tests."""
+    monkeypatch.setattr("pipeline.__main__.COMMAND_MODULES", ("pipeline.evaluate",))
+
+
 def test_the_command_writes_zero_counts_and_a_note_when_nobody_reviewed_yet(corpus_dir, tmp_path, monkeypatch):
     write_sample_outputs(corpus_dir, tmp_path / "outputs")
     monkeypatch.chdir(tmp_path)

@@ -97,7 +97,7 @@ def test_two_annotators_writing_at_once_lose_nothing(tmp_path):
 
     def write(name: str) -> None:
         store = DecisionStore(path)  # its own connection, as a second server would have
-        for i in range(150):
+        for i in range(80):
             d = decision(name)
             d["mention_id"] = f"{PID}:{name}-{i}"
             store.record(d)
@@ -108,5 +108,5 @@ def test_two_annotators_writing_at_once_lose_nothing(tmp_path):
     for t in threads:
         t.join()
     stored = DecisionStore(path).all()
-    assert len(stored) == 300
-    assert len({d["mention_id"] for d in stored}) == 300
+    assert len(stored) == 160
+    assert len({d["mention_id"] for d in stored}) == 160
