@@ -40,15 +40,18 @@ MD_CODE = re.compile(r"`([^`\n]+)`")
 MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~&])")
 ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 SPACE_RUN = re.compile(r" {2,}")
+MARKDOWN_CHARS = re.compile(r"[*_`\[~\\]")
+SPECIAL_CHARACTER = re.compile("|".join(p.pattern for p in (INVISIBLE, LIGATURE, ODD_SPACE)))
 
 
 def normalize_characters(line: TrackedText) -> TrackedText:
     """Drop invisible characters, turn exotic spaces into spaces, compose accents (NFC),
     and spell out typographic ligatures that PDF text layers carry ("ﬁ" → "fi")."""
-    line = line.sub(INVISIBLE, lambda m: [])
-    line = line.sub(LIGATURE, lambda m: [LIGATURES[m[0]]])
-    line = line.sub(ODD_SPACE, lambda m: [" "])
-    if not unicodedata.is_normalized("NFC", line.text):
+    if SPECIAL_CHARACTER.search(line.text):
+        line = line.sub(INVISIBLE, lambda m: [])
+        line = line.sub(LIGATURE, lambda m: [LIGATURES[m[0]]])
+        line = line.sub(ODD_SPACE, lambda m: [" "])
+    if not line.text.isascii() and not unicodedata.is_normalized("NFC", line.text):
         line = line.sub(COMBINING_RUN, lambda m: [unicodedata.normalize("NFC", m[0])])
     return line
 
@@ -92,8 +95,12 @@ def clean_inline(line: TrackedText, markup: bool) -> TrackedText:
     """Clean one line. `markup`: the text may carry markdown/HTML (txt, md); false for pdf/docx."""
     line = normalize_characters(line)
     if markup:
-        line = strip_html_fragments(line)
-        line = strip_markdown_inline(line)
-        line = decode_entities(line)
-        line = normalize_characters(line)  # entities can decode to NBSP or soft hyphens
+        # Fast paths: most lines carry no markup at all, and each regex pass costs a copy.
+        if "<" in line.text or "lt;" in line.text:
+            line = strip_html_fragments(line)
+        if MARKDOWN_CHARS.search(line.text):
+            line = strip_markdown_inline(line)
+        if "&" in line.text:
+            line = decode_entities(line)
+            line = normalize_characters(line)  # entities can decode to NBSP or soft hyphens
     return collapse_spaces(line)

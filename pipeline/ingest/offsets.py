@@ -13,8 +13,11 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 Piece = int | str
 """A replacement piece: a group number (copy that group, tracked) or a literal string."""
@@ -25,14 +28,23 @@ class TrackedText:
     """A string whose character i was made from source span `starts[i]:ends[i]`."""
 
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: Sequence[int]
+    ends: Sequence[int]
+
+    def __post_init__(self) -> None:
+        # Compact machine integers: a tuple of Python ints costs ~36 bytes per character.
+        for name in ("starts", "ends"):
+            value = getattr(self, name)
+            if not isinstance(value, array):
+                object.__setattr__(self, name, array("q", value))
+        if not len(self.starts) == len(self.ends) == len(self.text):
+            raise ValueError("TrackedText needs one source span per character")
 
     @classmethod
     def from_source(cls, text: str, offset: int = 0) -> TrackedText:
         """Track `text` as a verbatim copy of the source starting at `offset`."""
-        starts = tuple(range(offset, offset + len(text)))
-        return cls(text, starts, tuple(s + 1 for s in starts))
+        n = len(text)
+        return cls(text, array("q", range(offset, offset + n)), array("q", range(offset + 1, offset + n + 1)))
 
     def __len__(self) -> int:
         return len(self.text)
@@ -45,12 +57,12 @@ class TrackedText:
     @property
     def source_start(self) -> int:
         """Start of the source span this text came from."""
-        return min(self.starts) if self.starts else 0
+        return int(np.frombuffer(self.starts, dtype=np.int64).min()) if len(self.starts) else 0
 
     @property
     def source_end(self) -> int:
         """End (exclusive) of the source span this text came from."""
-        return max(self.ends) if self.ends else 0
+        return int(np.frombuffer(self.ends, dtype=np.int64).max()) if len(self.ends) else 0
 
     def sub(self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], Sequence[Piece]]) -> TrackedText:
         """Regex substitution that keeps tracking.
@@ -60,8 +72,8 @@ class TrackedText:
         """
         text, starts, ends = self.text, self.starts, self.ends
         out_text: list[str] = []
-        out_starts: list[int] = []
-        out_ends: list[int] = []
+        out_starts = array("q")
+        out_ends = array("q")
         pos = 0
         for match in pattern.finditer(text):
             a, b = match.span()
@@ -88,7 +100,7 @@ class TrackedText:
         out_text.append(text[pos:])
         out_starts.extend(starts[pos:])
         out_ends.extend(ends[pos:])
-        return TrackedText("".join(out_text), tuple(out_starts), tuple(out_ends))
+        return TrackedText("".join(out_text), out_starts, out_ends)
 
     def strip(self) -> TrackedText:
         """Drop leading and trailing whitespace."""
@@ -114,8 +126,8 @@ def concat(parts: Sequence[TrackedText], separator: str | Sequence[str] = "") ->
     if len(separators) != len(parts) - 1:
         raise ValueError("need one separator per gap between parts")
     texts: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    starts = array("q")
+    ends = array("q")
     previous: TrackedText | None = None
     for part, sep in zip(parts, ["", *separators], strict=True):
         if previous is not None and previous.text and part.text and sep:
@@ -129,7 +141,7 @@ def concat(parts: Sequence[TrackedText], separator: str | Sequence[str] = "") ->
         ends.extend(part.ends)
         if part.text:
             previous = part
-    return TrackedText("".join(texts), tuple(starts), tuple(ends))
+    return TrackedText("".join(texts), starts, ends)
 
 
 def anchors(tracked: TrackedText) -> list[list[int]]:
@@ -138,15 +150,15 @@ def anchors(tracked: TrackedText) -> list[list[int]]:
     A new anchor starts wherever the source position does not continue the previous one;
     a final anchor `[len(text), source_end]` makes the end offset exact.
     """
-    result: list[list[int]] = []
-    previous = None
-    for i, start in enumerate(tracked.starts):
-        if previous is None or start != previous + 1:
-            result.append([i, start])
-        previous = start
     n = len(tracked.text)
-    end = tracked.ends[-1] if n else 0
-    if not result or result[-1] != [n, end]:
+    if not n:
+        return [[0, 0]]
+    starts = np.frombuffer(tracked.starts, dtype=np.int64)
+    # vectorised: this runs once per character of the corpus
+    breaks = np.flatnonzero(np.diff(starts) != 1) + 1
+    result = [[0, int(starts[0])]] + [[int(i), int(starts[i])] for i in breaks]
+    end = int(tracked.ends[-1])
+    if result[-1] != [n, end]:
         result.append([n, end])
     return result
 
