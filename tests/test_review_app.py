@@ -214,3 +214,43 @@ def test_agreement_between_two_annotators_is_served(app, seed):
     [pair] = app.test_client().get("/api/agreement").get_json()["pairs"]
     assert (pair["annotator_a"], pair["annotator_b"], pair["mentions_both_decided"]) == ("aigerim", "dmitry", 1)
     assert pair["passages_both_reviewed"] == 1 and pair["span_f1"] < 1.0
+
+
+def _decide(client, csrf, pid, mention, action, **extra):
+    return client.post("/api/decisions", json={"passage_id": pid, "mention_id": mention["mention_id"], "action": action,
+                                               "base_decision_id": (mention["decision"] or {}).get("decision_id"),
+                                               **extra}, headers={"X-CSRF-Token": csrf})
+
+
+def test_adjusting_a_span_keeps_what_the_machine_proposed(app, seed, store):
+    client = app.test_client()
+    csrf = login(client)
+    p = passage_with(seed, "Tokayev graduated")
+    tokayev = next(m for m in client.get(f"/api/passages/{p['passage_id']}").get_json()["mentions"]
+                   if m["text"] == "Tokayev")
+    start = p["text"].index("K. K. Tokayev")
+    r = _decide(client, csrf, p["passage_id"], tokayev, "respan", start=start, end=start + 13)
+    assert r.status_code == 200
+    assert (r.get_json()["mention"]["text"], r.get_json()["mention"]["status"]) == ("K. K. Tokayev", "corrected")
+    assert store.all()[-1]["proposed"]["text"] == "Tokayev"
+
+
+def test_linking_to_an_existing_or_a_new_canonical_entity(app, seed):
+    client = app.test_client()
+    csrf = login(client)
+    p = passage_with(seed, "(MGIMO) MFA of Russia")
+    mentions = client.get(f"/api/passages/{p['passage_id']}").get_json()["mentions"]
+    mgimo = next(m for m in mentions if m["text"] == "MGIMO")
+    linked = _decide(client, csrf, p["passage_id"], mgimo, "link", canonical_id="msu").get_json()["mention"]
+    assert linked["canonical_id"] == "msu"
+    created = _decide(client, csrf, p["passage_id"], linked, "link",
+                      canonical_name="Moscow State Institute of International Relations").get_json()["mention"]
+    assert created["canonical_id"] == "new:UNIVERSITY:moscow_state_institute_of_international_relations"
+    assert [e["canonical_id"] for e in client.get("/api/canonical?q=MGIMO").get_json()["entities"]] == ["mgimo"]
+
+
+def test_passage_navigation_follows_the_filters(app, seed):
+    passages, entities = seed
+    kk = passages[passages["lang"] == "kk"].sort_values(["doc_id", "passage_index"])["passage_id"].tolist()
+    body = app.test_client().get(f"/api/passages/{kk[1]}?lang=kk").get_json()
+    assert (body["prev"], body["next"], body["position"], body["total"]) == (kk[0], kk[2], 2, len(kk))

@@ -73,3 +73,11 @@ def test_agreement_command_writes_json(workdir):
     assert main(["review", "agreement", "--out", "agreement.json"]) == 0
     result = json.loads((workdir / "agreement.json").read_text(encoding="utf-8"))
     assert result["annotators"] == ["aigerim"] and result["pairs"] == []
+
+
+def test_the_text_export_does_not_depend_on_which_database_wrote_it(workdir):
+    main(["review", "export", "--formats", "jsonl"])
+    first = (workdir / "corpus" / "annotations" / "decisions.jsonl").read_bytes()
+    main(["review", "restore", "corpus/annotations/decisions.jsonl", "--db", "clone.sqlite"])
+    main(["review", "export", "--formats", "jsonl", "--db", "clone.sqlite", "--jsonl", "clone.jsonl"])
+    assert (workdir / "clone.jsonl").read_bytes() == first

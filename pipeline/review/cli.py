@@ -118,6 +118,7 @@ def serve(args: argparse.Namespace) -> int:
     token = getattr(args, "token", None) or os.environ.get(settings.token_env) or None
     store, catalog = _open(settings, background_checkpoints=True)  # JsonlSync checkpoints
     catalog.warm(settings.focus_labels)
+    merged = _merge_text_export(store, settings.decisions_jsonl)
     sync = JsonlSync(store, settings.decisions_jsonl, settings.export_delay)
     sync.flush()
     app = create_app(catalog, store, settings, annotator=getattr(args, "annotator", None), token=token, sync=sync)
@@ -133,7 +134,8 @@ def serve(args: argparse.Namespace) -> int:
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     suffix = "/?token=<your token>" if token else "/"
     print(f"Review app: http://{host}:{server.port}{suffix}  ({catalog.n_passages} passages, "
-          f"{store.count()} decisions in {settings.db}); Ctrl-C to stop.", flush=True)
+          f"{store.count()} decisions in {settings.db}, {merged} merged from {settings.decisions_jsonl}); "
+          f"Ctrl-C to stop.", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -143,6 +145,14 @@ def serve(args: argparse.Namespace) -> int:
         sync.close()  # writes decisions.jsonl one last time
         print(f"Stopped. {store.count()} decisions; {settings.decisions_jsonl} is up to date.", flush=True)
     return 0
+
+
+def _merge_text_export(store: Any, path: str) -> int:
+    """Add decisions found in decisions.jsonl but not in the store (a fresh clone, or decisions
+    pulled from a colleague through git); returns how many were new."""
+    from pipeline.review.decisions import read_jsonl
+
+    return store.import_decisions(read_jsonl(path))
 
 
 def export(args: argparse.Namespace) -> int:

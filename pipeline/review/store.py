@@ -227,7 +227,10 @@ class DecisionStore:
              record["passage_id"], record["passage_sha1"], record["mention_id"], record["action"],
              json.dumps(record["proposed"], ensure_ascii=False, sort_keys=True) if record["proposed"] else None,
              json.dumps(record["result"], ensure_ascii=False, sort_keys=True) if record["result"] else None,
-             record["base_decision_id"], record["source"], to_json_line(record)),
+             record["base_decision_id"], record["source"],
+             # seq is local to this database: left out of the text export so that two
+             # clones merging each other's decisions.jsonl produce the same file.
+             to_json_line({k: v for k, v in record.items() if k != "seq"})),
         )
         return record
 
