@@ -37,6 +37,10 @@ def load_spacy_model(model: str):  # noqa: ANN201 (spacy.Language; spaCy importe
                             f"{_rebuild_hint(model)}") from exc
     if "ner" not in nlp.pipe_names:
         raise PipelineError(f"spaCy model '{model}' has no 'ner' component. {_rebuild_hint(model)}")
+    # A shared tok2vec that only fed the excluded components (en_core_web_sm: tagger, parser)
+    # is dead weight; one the NER listens to (a model trained with `-p ner`) must stay.
+    if "tok2vec" in nlp.pipe_names and "ner" not in getattr(nlp.get_pipe("tok2vec"), "listening_components", ["ner"]):
+        nlp.disable_pipe("tok2vec")
     return nlp
 
 
