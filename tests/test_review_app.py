@@ -254,3 +254,27 @@ def test_passage_navigation_follows_the_filters(app, seed):
     kk = passages[passages["lang"] == "kk"].sort_values(["doc_id", "passage_index"])["passage_id"].tolist()
     body = app.test_client().get(f"/api/passages/{kk[1]}?lang=kk").get_json()
     assert (body["prev"], body["next"], body["position"], body["total"]) == (kk[0], kk[2], 2, len(kk))
+
+
+def test_a_request_for_another_host_name_is_refused(app):
+    """DNS rebinding: a page on evil.example pointed at 127.0.0.1 must not be served."""
+    client = app.test_client()
+    assert client.get("/api/documents", headers={"Host": "evil.example:8765"}).status_code == 403
+    assert client.get("/api/documents", headers={"Host": "127.0.0.1:8765"}).status_code == 200
+
+
+def test_a_locked_database_answers_503_and_stores_nothing(seed, tmp_path):
+    import sqlite3
+
+    store = DecisionStore(tmp_path / "review.sqlite", busy_timeout_ms=50)
+    client = create_app(Catalog(*seed), store).test_client()
+    csrf = login(client)
+    other = sqlite3.connect(tmp_path / "review.sqlite", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        pid = passage_with(seed, "Tokayev graduated")["passage_id"]
+        r = client.post(f"/api/passages/{pid}/reviewed", json={}, headers={"X-CSRF-Token": csrf})
+    finally:
+        other.execute("ROLLBACK")
+    assert r.status_code == 503 and "NOT saved" in r.get_json()["error"]
+    assert store.count() == 0

@@ -61,6 +61,8 @@ def create_app(catalog: Catalog, store: DecisionStore, settings: ReviewSettings 
     # -- guards ------------------------------------------------------------------------
     @app.before_request
     def guard() -> Response | None:
+        if not security.host_ok(request, settings.host):
+            return _error(f"Unexpected Host header {request.host!r}: open the app as http://127.0.0.1:PORT/.", 403)
         if not security.token_ok(request, session, required_token):
             return _error("Access token missing or wrong: open the link with ?token=… that the "
                           "scholar running the app gave you.", 401)

@@ -46,6 +46,19 @@ def required_token(host: str, token: str | None, token_env: str) -> str | None:
     return None
 
 
+def host_ok(request: Request, bound_host: str) -> bool:
+    """Whether the Host header names this server: defeats DNS rebinding, where a web page
+    re-points its own domain at 127.0.0.1 to read and drive a loopback app."""
+    host = (request.host or "").lower()
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    allowed = {"127.0.0.1", "localhost", "[::1]", "::1"}
+    if not is_loopback(bound_host) and bound_host not in ("0.0.0.0", "::"):
+        allowed.add(bound_host.lower())
+    if bound_host in ("0.0.0.0", "::"):
+        return True  # listening everywhere: the access token is the guard
+    return name in allowed
+
+
 def token_ok(request: Request, session: dict, expected: str | None) -> bool:
     """Whether the request carries the access token (header, ?token= once, or an authorised session)."""
     if expected is None:
