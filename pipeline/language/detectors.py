@@ -25,7 +25,7 @@ MODELS_DIR = Path("models/langid")
 ROMANIZED_MODEL = MODELS_DIR / "romanized.npz"
 KAZAKH_PROFILE = MODELS_DIR / "langdetect-kk.json"
 
-ROMANIZED_EVIDENCE_CHARS = 250
+ROMANIZED_EVIDENCE_CHARS = 160
 ROMANIZED_MIN_WORDS = 2
 DETECTOR_NAMES = ("project", "lingua", "py3langid", "langdetect-kk", "langdetect")
 

@@ -113,16 +113,23 @@ def script_of(row: np.ndarray) -> str:
         counts["Jpan"] = counts.pop("Kana") + counts.pop("Hani", 0)
     if "Hang" in counts:
         counts["Kore"] = counts.pop("Hang") + counts.pop("Hani", 0)
-    best = max(sorted(counts), key=lambda name: counts[name])
+    best = max(counts, key=counts.__getitem__)  # ties: the earlier column (Latn before Cyrl), as scripts_of
     if best == "Hani":
         hans, hant = int(row[COL["hans"]]), int(row[COL["hant"]])
         return "Hans" if hans > hant else "Hant" if hant > hans else "Hani"
     return best
 
 
+_SIMPLE = np.array([name not in ("Hani", "Kana", "Hang") for name in SCRIPT_COLUMNS])
+
+
 def scripts_of(rows: np.ndarray) -> list[str]:
-    """`script_of` for every row."""
-    return [script_of(row) for row in rows]
+    """`script_of` for every row (vectorised for rows without Han, kana or Hangul)."""
+    counts = rows[:, : len(SCRIPT_COLUMNS)]
+    best = counts.argmax(axis=1) if len(rows) else np.zeros(0, dtype=np.int64)
+    simple = (counts[:, ~_SIMPLE].sum(axis=1) == 0) & (counts.sum(axis=1) > 0)
+    names = np.array(SCRIPT_COLUMNS, dtype=object)[best]
+    return [str(names[i]) if simple[i] else script_of(rows[i]) for i in range(len(rows))]
 
 
 def letters_in(rows: np.ndarray) -> np.ndarray:

@@ -28,7 +28,7 @@ class LanguageSettings:
     detector: str = "project"
     languages: list[str] = field(default_factory=lambda: ["en", "kk", "ru", "zh"])
     min_confidence: float = 0.0
-    max_chars: int = 3000
+    max_chars: int = 1200
     segment_min_letters: int = 12
     max_sentences: int = 500
     kk_letter_share: float = 0.03
