@@ -278,3 +278,18 @@ def test_a_locked_database_answers_503_and_stores_nothing(seed, tmp_path):
         other.execute("ROLLBACK")
     assert r.status_code == 503 and "NOT saved" in r.get_json()["error"]
     assert store.count() == 0
+
+
+def test_in_blind_review_annotators_see_only_their_own_decisions(seed, store):
+    app = create_app(Catalog(*seed), store, ReviewSettings(blind=True))
+    p = passage_with(seed, "Tokayev graduated")
+    first, second = app.test_client(), app.test_client()
+    csrf_a, csrf_b = login(first, "aigerim"), login(second, "dmitry")
+    tokayev = next(m for m in first.get(f"/api/passages/{p['passage_id']}").get_json()["mentions"]
+                   if m["text"] == "Tokayev")
+    assert _decide(first, csrf_a, p["passage_id"], tokayev, "accept").status_code == 200
+    seen_by_b = next(m for m in second.get(f"/api/passages/{p['passage_id']}").get_json()["mentions"]
+                     if m["text"] == "Tokayev")
+    assert seen_by_b["status"] == "machine"
+    assert _decide(second, csrf_b, p["passage_id"], seen_by_b, "reject").status_code == 200
+    assert [(d["annotator"], d["action"]) for d in store.all()] == [("aigerim", "accept"), ("dmitry", "reject")]

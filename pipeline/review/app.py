@@ -58,6 +58,12 @@ def create_app(catalog: Catalog, store: DecisionStore, settings: ReviewSettings 
     def current_annotator() -> str | None:
         return session.get("annotator") or annotator
 
+    def visible_decisions(passage_id: str) -> list[dict[str, Any]]:
+        """What this annotator is shown: everyone's decisions, or in blind review only their own."""
+        if settings.blind:
+            return store.for_passage(passage_id, annotator=current_annotator() or "")
+        return store.for_passage(passage_id)
+
     # -- guards ------------------------------------------------------------------------
     @app.before_request
     def guard() -> Response | None:
@@ -202,7 +208,7 @@ def create_app(catalog: Catalog, store: DecisionStore, settings: ReviewSettings 
     @app.get("/api/passages/<passage_id>")
     def get_passage(passage_id: str) -> Response:
         passage = _passage_or_404(passage_id)
-        decisions = store.for_passage(passage_id)
+        decisions = visible_decisions(passage_id)
         around = catalog.neighbours(passage_id, keep=status_predicate(), **filters())
         return jsonify(
             passage_id=passage_id, doc_id=passage["doc_id"], title=passage["title"], lang=passage["lang"],
@@ -225,7 +231,7 @@ def create_app(catalog: Catalog, store: DecisionStore, settings: ReviewSettings 
         if action not in ("accept", "reject", "relabel", "respan", "link", "add"):
             raise BadRequest(f"action must be accept, reject, relabel, respan, link or add, not {action!r}")
         text = passage["text"]
-        state = {m["mention_id"]: m for m in passage_state(passage, store.for_passage(passage["passage_id"]))}
+        state = {m["mention_id"]: m for m in passage_state(passage, visible_decisions(passage["passage_id"]))}
         if action == "add":
             start, end = _span(body, text)
             label = _label(body)
@@ -266,14 +272,14 @@ def create_app(catalog: Catalog, store: DecisionStore, settings: ReviewSettings 
                     "proposed": proposed, "result": result,
                     "base_decision_id": body.get("base_decision_id") or None}
         try:
-            stored = store.record(decision)
+            stored = store.record(decision, own_only=settings.blind)
         except ConflictError as exc:
             return _error(f"Conflict: {exc}. Your change was not saved; the page now shows the current "
                           f"state: decide again if you still disagree.", 409, code="conflict",
                           latest=exc.latest)
         if sync is not None:
             sync.notify()
-        after = {m["mention_id"]: m for m in passage_state(passage, store.for_passage(passage["passage_id"]))}
+        after = {m["mention_id"]: m for m in passage_state(passage, visible_decisions(passage["passage_id"]))}
         return jsonify(decision=stored, mention=after.get(mid)), 200
 
     @app.post("/api/passages/<passage_id>/reviewed")
@@ -283,12 +289,13 @@ def create_app(catalog: Catalog, store: DecisionStore, settings: ReviewSettings 
         passage = _passage_or_404(passage_id)
         sha = text_sha1(passage["text"])
         accepted = 0
-        for m in passage_state(passage, store.for_passage(passage_id)):
+        for m in passage_state(passage, visible_decisions(passage_id)):
             if m["decision"] is None:
                 try:
                     store.record({"annotator": who, "doc_id": passage["doc_id"], "passage_id": passage_id,
                                   "passage_sha1": sha, "mention_id": m["mention_id"], "action": "accept",
-                                  "proposed": m["machine"], "result": span_of(m), "base_decision_id": None})
+                                  "proposed": m["machine"], "result": span_of(m), "base_decision_id": None},
+                                 own_only=settings.blind)
                     accepted += 1
                 except ConflictError:
                     pass  # someone decided it meanwhile: their decision stands

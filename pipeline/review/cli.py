@@ -86,12 +86,14 @@ def _serve_options(parser: argparse.ArgumentParser, default: Any) -> None:
     parser.add_argument("--annotator", default=default, help="default annotator name for this server")
     parser.add_argument("--token", default=default, help="access token (default: the REVIEW_TOKEN env var)")
     parser.add_argument("--verbose", action="store_true", default=default, help="log every request")
+    parser.add_argument("--blind", action="store_true", default=default,
+                        help="blind review for agreement studies: each annotator sees only their own decisions")
 
 
 def _settings(args: argparse.Namespace) -> ReviewSettings:
     settings = stage_settings(ReviewSettings, "review")
     for name, attr in (("db", "db"), ("outputs", "outputs"), ("jsonl", "decisions_jsonl"),
-                       ("host", "host"), ("port", "port")):
+                       ("host", "host"), ("port", "port"), ("blind", "blind")):
         value = getattr(args, name, None)
         if value is not None:
             setattr(settings, attr, value)

@@ -17,6 +17,9 @@ class ReviewSettings:
     # Name of the environment variable holding the access token required off loopback.
     token_env: str = "REVIEW_TOKEN"
     page_size: int = 50
+    # Blind review (for agreement studies): each annotator sees only their own decisions,
+    # and conflicts are only with their own earlier decisions (e.g. in another tab).
+    blind: bool = False
     # Seconds to wait after the last decision before rewriting decisions.jsonl.
     export_delay: float = 1.0
     # Labels the app offers (in shortcut order 1..n); others found in the data are appended.

@@ -166,11 +166,12 @@ class DecisionStore:
             self._local.conn = None
 
     # -- writing -----------------------------------------------------------------------
-    def record(self, decision: dict[str, Any], check_base: bool = True) -> dict[str, Any]:
+    def record(self, decision: dict[str, Any], check_base: bool = True, own_only: bool = False) -> dict[str, Any]:
         """Append one decision in its own durable transaction and return it with id, seq, time.
 
         With `check_base`, a mention decision whose `base_decision_id` is not the mention's
-        latest decision raises `ConflictError` and nothing is written.
+        latest decision raises `ConflictError` and nothing is written. With `own_only` (blind
+        review), only the annotator's own earlier decisions count.
         """
         d = dict(decision)
         if d.get("action") not in ACTIONS:
@@ -182,9 +183,9 @@ class DecisionStore:
         d.setdefault("timestamp", utc_now())
         d.setdefault("source", "app")
         with self._write_lock:
-            return self._record_locked(d, check_base)
+            return self._record_locked(d, check_base, own_only)
 
-    def _record_locked(self, d: dict[str, Any], check_base: bool) -> dict[str, Any]:
+    def _record_locked(self, d: dict[str, Any], check_base: bool, own_only: bool) -> dict[str, Any]:
         conn = self._connect()
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -195,9 +196,10 @@ class DecisionStore:
             ) from exc
         try:
             if check_base and d.get("mention_id"):
+                own = " AND annotator=?" if own_only else ""
                 row = conn.execute(
-                    f"SELECT {', '.join(COLUMNS)} FROM decisions WHERE mention_id=? ORDER BY seq DESC LIMIT 1",
-                    (d["mention_id"],),
+                    f"SELECT {', '.join(COLUMNS)} FROM decisions WHERE mention_id=?{own} ORDER BY seq DESC LIMIT 1",
+                    (d["mention_id"], d["annotator"]) if own_only else (d["mention_id"],),
                 ).fetchone()
                 if row is not None and row[1] != d.get("base_decision_id"):
                     raise ConflictError(_row_to_decision(row))
@@ -266,8 +268,10 @@ class DecisionStore:
         """Every decision, in store order."""
         return self._select()
 
-    def for_passage(self, passage_id: str) -> list[dict[str, Any]]:
-        """Every decision on one passage, in store order."""
+    def for_passage(self, passage_id: str, annotator: str | None = None) -> list[dict[str, Any]]:
+        """Every decision on one passage (only `annotator`'s, if given), in store order."""
+        if annotator is not None:
+            return self._select("WHERE passage_id=? AND annotator=?", (passage_id, annotator))
         return self._select("WHERE passage_id=?", (passage_id,))
 
     def count(self) -> int:
