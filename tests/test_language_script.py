@@ -60,3 +60,10 @@ def test_bracketed_translation_of_a_cited_title_is_set_aside():
 def test_urls_with_a_stray_space_are_removed():
     line = "[Electronic resource] URL:https:// cabar.asia/ru/kakoj-budet-novaya-migratsionnaya-politika-kazahstana"
     assert "kakoj" not in linguistic_content(line)
+
+
+def test_the_locator_of_a_reference_entry_carries_no_language():
+    entry = ("Qazaqstan Respublikasy Prezidentinin resmi saity [Official site of the President]. "
+             "[Electronic resource] URL:https://www.akorda.kz/kz/ president/president (access date: 05.09.2022)\n"
+             "Next entry title")
+    assert linguistic_content(entry) == "Qazaqstan Respublikasy Prezidentinin resmi saity Next entry title"

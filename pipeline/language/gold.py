@@ -165,3 +165,27 @@ def sample_per_language(items: list[tuple[str, str]], limit: int) -> list[tuple[
         ranked = sorted(lang_items, key=lambda it: hashlib.sha1(it[0].encode("utf-8")).hexdigest())
         keep.update(ranked[:limit])
     return [it for it in items if it in keep]
+
+
+# Bibliography entries of the seed corpus, labelled by hand with the language of the cited title
+# (the bracketed English translations do not count). Used only to evaluate, never to train or to
+# decide: the detectors do not see this list. Keys are line prefixes in corpus/documents/002_*.txt.
+REFERENCE_ENTRY_LABELS = {
+    "Eisenstadt S.N.": "en", "Gonzales N.L.": "en", "Beech, S.": "en", "Tan J.": "en", "Dustmann C.": "en",
+    "Rybakovskii L.L.": "ru", "Ledeneva V.YU.": "ru", "Greg Madison.": "en", "O gosudarstvennoi": "ru",
+    "UNESCO Institute": "en", "Central Asian Bureau": "en", "O podpisanii": "ru", "Zakon Respubliki": "ru",
+    "Posol'stvo Respubliki": "ru", "Helen D. Hazen": "en", "Bijwaard G.E.": "en", "Qazaqstan Respublikasy": "kk",
+}
+
+
+def reference_entries(repo_root: str | Path = ".") -> list[tuple[str, str]]:
+    """(entry, hand label) for every bibliography line of the seed corpus that a label prefix matches."""
+    out: list[tuple[str, str]] = []
+    for path in sorted(Path(repo_root, "corpus", "documents").glob("*.txt")):
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            entry = re.sub(r"^\s*-\s*(\d+\.\s*)?", "", raw).strip()
+            for prefix, lang in REFERENCE_ENTRY_LABELS.items():
+                if entry.startswith(prefix):
+                    out.append((entry, lang))
+                    break
+    return out

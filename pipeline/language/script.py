@@ -30,6 +30,7 @@ from pipeline.language.letters import (  # noqa: F401  (re-exported: the letters
 # URLs (also "URL:https:// host/path" with a stray space), bare host/path, e-mail, DOIs
 _URL = re.compile(r"(?:https?://|www\.)\s?\S+|\b[\w-]+(?:\.[\w-]+)+/\S*|\S+@\S+\.\w+|\b10\.\d{4,9}/\S+"
                   r"|\bdoi:\s*\S+", re.IGNORECASE)
+_LOCATOR = re.compile(r"\bURL\s*:[^\n]*")  # to the end of the line: the next entry may follow
 _BRACKETED = re.compile(r"\[[^\]]*\]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
@@ -45,10 +46,12 @@ def letter_count(text: str) -> int:
 
 
 def strip_non_linguistic(text: str) -> str:
-    """`text` without URLs, e-mail addresses and DOIs (they are Latin but not English)."""
+    """`text` without URLs, e-mail addresses and DOIs (they are Latin but not English), and without
+    the locator of a bibliography entry: from "URL:" on come a link and an access note ("(access
+    date: 05.09.2022)", "(дата обращения: …)") whatever the language of the cited work."""
     if "/" not in text and "@" not in text and "doi" not in text.lower():
         return text  # nothing to strip; skipping the regex keeps the stage fast
-    return _URL.sub(" ", text)
+    return _URL.sub(" ", _LOCATOR.sub(" ", text))
 
 
 def words_of(text: str) -> list[str]:
