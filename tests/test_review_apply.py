@@ -126,3 +126,14 @@ def test_a_decision_on_a_passage_that_no_longer_exists_is_reported_not_dropped(s
     out, orphaned = apply_decisions(entities[entities["passage_id"] != p["passage_id"]], gone, path)
     assert [o["mention_id"] for o in orphaned] == [m["mention_id"]]
     assert orphaned[0]["orphan_reason"] == "passage no longer exists"
+
+
+def test_an_added_mention_is_included_even_when_the_machine_found_nothing(seed, tmp_path):
+    passages, _ = seed
+    p = _passage_with(passages, "Rector of Abai KazNPU")
+    start = p["text"].index("Abai KazNPU")
+    path = _decide(tmp_path, p, "add", None, start=start, end=start + 11, label="UNIVERSITY")
+    out, orphaned = apply_decisions(pd.DataFrame(columns=["passage_id", "start", "end", "text", "label"]),
+                                    passages, path)
+    assert orphaned == [] and out[["text", "label", "review_status"]].values.tolist() == [
+        ["Abai KazNPU", "UNIVERSITY", "added"]]

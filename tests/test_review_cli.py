@@ -81,3 +81,11 @@ def test_the_text_export_does_not_depend_on_which_database_wrote_it(workdir):
     main(["review", "restore", "corpus/annotations/decisions.jsonl", "--db", "clone.sqlite"])
     main(["review", "export", "--formats", "jsonl", "--db", "clone.sqlite", "--jsonl", "clone.jsonl"])
     assert (workdir / "clone.jsonl").read_bytes() == first
+
+
+def test_exports_can_be_rebuilt_from_the_text_export_alone(workdir):
+    main(["review", "export", "--formats", "jsonl"])
+    (workdir / "corpus" / "annotations" / "review.sqlite").rename(workdir / "elsewhere.sqlite")
+    assert main(["review", "export", "--from-jsonl", "--formats", "conll", "--out-dir", "dvc"]) == 0
+    assert "# passage_id = " in (workdir / "dvc" / "reviewed.conll").read_text(encoding="utf-8")
+    assert not (workdir / "corpus" / "annotations" / "review.sqlite").exists()

@@ -115,8 +115,9 @@ def apply_decisions(entities_df: pd.DataFrame, passages_df: pd.DataFrame,
             frame.at[frame.index[i], column] = value
     kept = frame.drop(index=[frame.index[i] for i in sorted(drop)])
     if new_rows:
-        kept = pd.concat([kept, pd.DataFrame(new_rows)], ignore_index=True)
-        kept = kept.reindex(columns=frame.columns)
+        added = pd.DataFrame(new_rows)
+        columns = [*frame.columns, *(c for c in added.columns if c not in frame.columns)]
+        kept = pd.concat([kept, added], ignore_index=True).reindex(columns=columns)
     kept = kept.sort_values(["passage_id", "start", "end", "label"], kind="stable").reset_index(drop=True)
     orphaned.sort(key=lambda d: (d["passage_id"], d["timestamp"], d["decision_id"]))
     return kept, orphaned

@@ -57,6 +57,8 @@ def register(subparsers: Any) -> None:
     _common(p, argparse.SUPPRESS)
     p.add_argument("--formats", default=",".join(FORMATS), help=f"comma-separated subset of {FORMATS}")
     p.add_argument("--out-dir", default="outputs/review", help="where CoNLL, DocBin and Label Studio files go")
+    p.add_argument("--from-jsonl", action="store_true", default=False,
+                   help="build the exports from decisions.jsonl alone, not the database (for DVC)")
     p.set_defaults(func=export)
 
     p = sub.add_parser("import-labelstudio", help="store Label Studio annotations as decisions",
@@ -100,13 +102,17 @@ def _settings(args: argparse.Namespace) -> ReviewSettings:
     return settings
 
 
-def _open(settings: ReviewSettings, background_checkpoints: bool = False) -> tuple[Any, Any]:
+def _catalog(settings: ReviewSettings) -> Any:
     from pipeline.review.catalog import Catalog, load_outputs
+
+    return Catalog(*load_outputs(settings.outputs))
+
+
+def _open(settings: ReviewSettings, background_checkpoints: bool = False) -> tuple[Any, Any]:
     from pipeline.review.store import DecisionStore
 
     store = DecisionStore(settings.db, background_checkpoints=background_checkpoints)
-    passages, entities = load_outputs(settings.outputs)
-    return store, Catalog(passages, entities)
+    return store, _catalog(settings)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -158,30 +164,41 @@ def _merge_text_export(store: Any, path: str) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    """Write decisions.jsonl and the requested exports."""
+    """Write decisions.jsonl and the requested exports (from the store, or only from the jsonl)."""
+    import tempfile
+
     from pipeline.review import exports
+    from pipeline.review.decisions import read_jsonl
+    from pipeline.review.store import DecisionStore
 
     settings = _settings(args)
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise PipelineError(f"--formats: unknown format(s) {unknown}; choose from {FORMATS}.")
-    from pipeline.review.store import DecisionStore
-
-    store = DecisionStore(settings.db)
-    n = store.export_jsonl(settings.decisions_jsonl)
-    print(f"{settings.decisions_jsonl}: {n} decisions")
-    if set(formats) - {"jsonl"}:
-        _, catalog = _open(settings)
-        out = Path(args.out_dir)
-        writers = {"conll": (exports.export_conll, "reviewed.conll"),
-                   "docbin": (exports.export_docbin, "reviewed.spacy"),
-                   "labelstudio": (exports.export_labelstudio, "labelstudio.json")}
-        for fmt in formats:
-            if fmt in writers:
-                write, name = writers[fmt]
-                count = write(catalog, store, out / name)
-                print(f"{out / name}: {count} passages")
+    with tempfile.TemporaryDirectory(prefix="review-export-") as tmp:
+        if getattr(args, "from_jsonl", False):
+            # Reproducible (DVC) mode: everything derives from the tracked text export.
+            store = DecisionStore(Path(tmp) / "from-jsonl.sqlite")
+            store.import_decisions(read_jsonl(settings.decisions_jsonl))
+            formats = [f for f in formats if f != "jsonl"]
+        else:
+            store = DecisionStore(settings.db)
+        if "jsonl" in formats:
+            n = store.export_jsonl(settings.decisions_jsonl)
+            print(f"{settings.decisions_jsonl}: {n} decisions")
+        if set(formats) - {"jsonl"}:
+            catalog = _catalog(settings)
+            out = Path(args.out_dir)
+            writers = {"conll": (exports.export_conll, "reviewed.conll"),
+                       "docbin": (exports.export_docbin, "reviewed.spacy"),
+                       "labelstudio": (exports.export_labelstudio, "labelstudio.json")}
+            for fmt in formats:
+                if fmt in writers:
+                    write, name = writers[fmt]
+                    count = write(catalog, store, out / name)
+                    print(f"{out / name}: {count} passages")
+        store.close()
     return 0
 
 
