@@ -146,16 +146,17 @@ def find_stale(root: Path, outputs_dir: Path, produced: dict[Path, str]) -> list
     problems: list[Staleness] = []
     for output, default_stage in sorted(produced.items()):
         rel = os.path.relpath(output, root)
+        shown = rel if not rel.startswith("..") else str(output)
         stage = default_stage
         for name, (_deps, outs) in graph.items():
             if any(rel == o or rel.startswith(o.rstrip("/") + "/") for o in outs):
                 stage = name
                 break
         if stage in lock and isinstance(lock[stage], dict):
-            found = _stale_by_lock(root, stage, output, lock[stage], rel)
+            found = _stale_by_lock(root, stage, output, lock[stage], shown)
         else:
             deps = graph.get(stage, ([], []))[0]
-            found = _stale_by_mtime(root, stage, output, deps, rel)
+            found = _stale_by_mtime(root, stage, output, deps, shown)
         if found is not None:
             problems.append(found)
     return problems

@@ -44,10 +44,14 @@ def build(inputs: ReportInputs, ctx: CorpusContext, settings: ReportSettings) ->
     empty = [g for g in ctx.groups if int((info.get(g) or {}).get("n_docs", 1) or 0) == 0]
     notes = [str(n) for n in inputs.groups.get("notes") or []]
     for g in sorted(too_small):
+        if any(g in n for n in notes):
+            continue  # the topics stage already explained this group
         n_docs = (info.get(g) or {}).get("n_docs", "?")
         notes.append(f"Group “{g}” has only {n_docs} document(s): its prevalences describe those documents, "
                      "not the group, and its differences from other groups cannot be judged.")
     for g in empty:
+        if any(g in n and "no documents" in n for n in notes):
+            continue
         notes.append(f"Group “{g}” has no documents: it appears in the metadata but contributes nothing.")
     prev = inputs.prevalence.sort_values(["topic_id", "group"])
     prev_table = Table("prevalence", ["Topic", "Group", "Prevalence", "95% interval", "Documents", "Passages"],

@@ -57,6 +57,10 @@ def build(inputs: ReportInputs, ctx: CorpusContext, settings: ReportSettings) ->
                                      on="passage_id", how="left", suffixes=("", "_p"))
     if "lang_p" not in mentions.columns:
         mentions = mentions.rename(columns={"lang": "lang_p"})
+    if "specific" in inputs.entities.columns:
+        # "40 agreements" or "various accords" name nothing: an entity only mentioned generically is not listed.
+        named = set(inputs.entities.loc[inputs.entities["specific"].fillna(True).astype(bool), "canonical_id"])
+        emphasis = emphasis[emphasis["canonical_id"].isin(named)]
     blocks = []
     for label in FOCUS_LABELS:
         per_group = []
