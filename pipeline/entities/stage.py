@@ -11,10 +11,11 @@ review package; `entities_machine.parquet` keeps the mentions before review.
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -190,20 +191,26 @@ def _gazetteer_names(frame: pd.DataFrame, ids: list[str], extractor: EntityExtra
     return [by_id.get(c, "") for c in ids]
 
 
-def summarize(entities: pd.DataFrame) -> pd.DataFrame:
-    """One row per canonical entity: name, label, mention and document counts, variants, languages."""
-    if entities.empty:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("mentions", "documents") else "object")
-                             for c in SUMMARY_COLUMNS})
+def summarize(entities: pd.DataFrame | Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """One row per canonical entity: name, label, mention and document counts, variants, languages.
+
+    Accepts one frame or an iterable of frames (row groups of a large file), so the summary of
+    a corpus of any size is built without holding its mentions in memory.
+    """
+    frames = [entities] if isinstance(entities, pd.DataFrame) else entities
     groups: dict[tuple[str, str], dict] = defaultdict(lambda: {"names": Counter(), "mentions": 0, "docs": set(),
                                                               "variants": set(), "langs": set()})
-    for row in entities[["canonical_id", "canonical_name", "label", "doc_id", "text", "lang"]].itertuples(index=False):
-        g = groups[(row.canonical_id, row.label)]
-        g["names"][row.canonical_name] += 1
-        g["mentions"] += 1
-        g["docs"].add(row.doc_id)
-        g["variants"].add(row.text)
-        g["langs"].add(row.lang)
+    for frame in frames:
+        for row in frame[["canonical_id", "canonical_name", "label", "doc_id", "text", "lang"]].itertuples(index=False):
+            g = groups[(row.canonical_id, row.label)]
+            g["names"][row.canonical_name] += 1
+            g["mentions"] += 1
+            g["docs"].add(row.doc_id)
+            g["variants"].add(row.text)
+            g["langs"].add(row.lang)
+    if not groups:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("mentions", "documents") else "object")
+                             for c in SUMMARY_COLUMNS})
     records = []
     for (cid, label), g in groups.items():
         name = sorted(g["names"].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
@@ -214,10 +221,15 @@ def summarize(entities: pd.DataFrame) -> pd.DataFrame:
         ["label", "mentions", "canonical_id"], ascending=[True, False, True], ignore_index=True)
 
 
+def _row_groups(path: Path) -> Iterator[pd.DataFrame]:
+    for batch in pq.ParquetFile(path).iter_batches():
+        yield batch.to_pandas()
+
+
 def _apply_review(machine: Path, passages: Path, decisions: Path) -> tuple[pd.DataFrame, list[dict]]:
+    # The review package works on whole frames; reviewed corpora are the annotated ones, small
+    # next to the corpora the streaming path above is for.
     entities = pd.read_parquet(machine)
-    if not decisions.exists():
-        return entities, []
     from pipeline.review.apply import apply_decisions  # the review package is optional at import time
 
     passage_frame = pd.read_parquet(passages)
@@ -239,17 +251,26 @@ def run_entities(passages: str | Path, languages: str | Path, decisions: str | P
         first_pass = Path(tmpdir) / "mentions.parquet"
         result, skipped = extract_to_parquet(passages, languages, first_pass, settings, extractor)
         finalize(first_pass, machine_out, extractor)
-    entities, orphaned = _apply_review(machine_out, passages, decisions)
-    entities = entities.reset_index(drop=True)
-    write_parquet(out, entities)
-    summary = summarize(entities)
+    if decisions.exists():
+        entities, orphaned = _apply_review(machine_out, passages, decisions)
+        entities = entities.reset_index(drop=True)
+        write_parquet(out, entities)
+        labels = Counter(entities["label"])
+    else:  # nothing reviewed: the output is the machine output, copied without loading it
+        orphaned = []
+        with atomic_path(out) as tmp:
+            shutil.copyfile(machine_out, tmp)
+        labels = Counter()
+        for frame in _row_groups(out):
+            labels.update(frame["label"])
+    summary = summarize(_row_groups(out))
     write_parquet(summary_out, summary)
     write_json(skipped_out, {"skipped": skipped, "orphaned_decisions": orphaned,
                              "backends": dict(sorted(settings.backends.items()))})
-    result.mentions = len(entities)
+    result.mentions = sum(labels.values())
     result.entities = len(summary)
     result.orphaned = len(orphaned)
-    result.by_label = Counter(entities["label"]) if len(entities) else Counter()
+    result.by_label = labels
     result.seconds = time.perf_counter() - began
     return result
 
