@@ -63,3 +63,32 @@ def test_offsets_outside_the_passage_are_refused():
 def test_offset_map_is_compact_json():
     tracked = TrackedText.from_source("abc", 7)
     assert json.loads(encode_offset_map(tracked)) == [[0, 7], [3, 10]]
+
+
+def test_kept_characters_map_back_on_randomly_marked_up_corpus_lines():
+    """Property test: seed lines wrapped in random markup, joined by random line structure."""
+    import random
+
+    from tests.fixtures.ingest.corpus_builder import SEED_DOCUMENTS
+
+    lines = [ln for path in sorted(SEED_DOCUMENTS.glob("*.txt"))
+             for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    decorations = ["**{}**", "*{}*", "# {}", "- {}", "{}<sup>2</sup>", "&laquo;{}&raquo;", "{} &amp; co",
+                   "  {}  ", "{}\u00a0", "> {}", "[{}](https://example.org)", "\u00ad{}", "{}-"]
+    separators = ["\n", "\n\n", "\n\n\n\n", "\f", "\r\n"]
+    rng = random.Random(7)
+    for _ in range(300):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            line = rng.choice(lines)
+            start = rng.randrange(len(line))
+            fragment = line[start : start + rng.randint(1, 300)]
+            parts.append(rng.choice(decorations).format(fragment) + rng.choice(separators))
+        source = "".join(parts)
+        for passage in passages_from_text("d", source, max_chars=rng.choice([100, 400, 1500])):
+            assert passage.text and passage.text == passage.text.strip()
+            assert 0 <= passage.source_start < passage.source_end <= len(source)
+            assert to_source(passage.offset_map, len(passage.text)) <= len(source)
+            for i, ch in enumerate(passage.text):
+                source_ch = source[to_source(passage.offset_map, i)]
+                assert source_ch == ch or (ch == " " and source_ch.isspace()) or source_ch == "&", (source, i)

@@ -29,7 +29,7 @@ BLOCKQUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
 HORIZONTAL_RULE = re.compile(r"^[ \t]*([-*_=])(?:[ \t]*\1){2,}[ \t]*$")
 TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
 TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
-TABLE_PIPES = re.compile(r"^\s*\|\s*|\s*\|\s*$|\s*\|\s*")
+TABLE_PIPES = re.compile(r"^\s*\|\s*|\s*\|\s*$|\s*(\|)\s*")
 FOOTNOTE_START = re.compile(r"^[ \t]*(?:<sup>|&lt;sup|\[\^[^\]]+\]:)", re.IGNORECASE)
 SUPERSCRIPT_FOOTNOTE_START = re.compile(r"^[ \t]*[¹²³⁴⁵⁶⁷⁸⁹⁰†‡]+[ \t]*\S")
 PAGE_NUMBER = re.compile(
@@ -54,6 +54,10 @@ class Line:
     raw_length: int = 0
     soft_hyphen_end: bool = False
     """The physical line ended with a soft hyphen: the word continues on the next line."""
+    break_at: int = -1
+    """Source offset of the line break after this line (-1: unknown), where a joining space maps."""
+    starts_paragraph: bool = False
+    """Split off a glued section label ("...studentsAbstract"): never joined to the line before."""
 
 
 def split_source_lines(source: TrackedText) -> list[tuple[TrackedText, int]]:
@@ -93,7 +97,7 @@ def classify(raw: TrackedText, page: int, markup: bool) -> list[Line]:
     if markup and TABLE_ROW.match(text):
         if TABLE_RULE.match(text):
             return [Line(raw.strip(), FURNITURE, page, len(text))]
-        body = body.sub(TABLE_PIPES, lambda m: [" | "] if m.start() and m.end() < len(text) else [])
+        body = body.sub(TABLE_PIPES, lambda m: [" ", 1, " "] if m.start() and m.end() < len(text) else [])
         kind = TABLE
     elif (markup and FOOTNOTE_START.match(text)) or SUPERSCRIPT_FOOTNOTE_START.match(text):
         kind = FOOTNOTE
@@ -113,7 +117,9 @@ def classify(raw: TrackedText, page: int, markup: bool) -> list[Line]:
         return [Line(cleaned, FURNITURE, page, len(text))]
     parts = split_glued_labels(cleaned)
     soft = text.rstrip().endswith("\u00ad")
-    return [Line(part, kind if i == 0 else TEXT, page, len(text), soft and i == len(parts) - 1)
+    last = len(parts) - 1
+    return [Line(part, kind if i == 0 else TEXT, page, len(text), soft and i == last,
+                 raw.ends[-1] if i == last else -1, starts_paragraph=i > 0)
             for i, part in enumerate(parts)]
 
 

@@ -113,11 +113,12 @@ class TrackedText:
         return self[a : a + len(stripped)]
 
 
-def concat(parts: Sequence[TrackedText], separator: str | Sequence[str] = "") -> TrackedText:
+def concat(parts: Sequence[TrackedText], separator: str | Sequence[str | TrackedText] = "") -> TrackedText:
     """Join tracked texts with inserted separators, in one pass (linear in the total length).
 
-    `separator` is one string for every gap or a list with one string per gap; an inserted
-    separator maps to the source gap between the parts it joins.
+    `separator` is one string for every gap or a list with one separator per gap. A string
+    separator maps to the source gap between the parts it joins; a `TrackedText` separator
+    brings its own mapping (e.g. a space standing for the line break it replaces).
     """
     parts = list(parts)
     if not parts:
@@ -131,11 +132,16 @@ def concat(parts: Sequence[TrackedText], separator: str | Sequence[str] = "") ->
     previous: TrackedText | None = None
     for part, sep in zip(parts, ["", *separators], strict=True):
         if previous is not None and previous.text and part.text and sep:
-            gap_start, gap_end = previous.ends[-1], part.starts[0]
-            gap_end = max(gap_end, gap_start)  # the part may come earlier in the source (reordered)
-            texts.append(sep)
-            starts.extend([gap_start] * len(sep))
-            ends.extend([gap_end] * len(sep))
+            if isinstance(sep, TrackedText):
+                texts.append(sep.text)
+                starts.extend(sep.starts)
+                ends.extend(sep.ends)
+            else:
+                gap_start, gap_end = previous.ends[-1], part.starts[0]
+                gap_end = max(gap_end, gap_start)  # the part may come earlier in the source (reordered)
+                texts.append(sep)
+                starts.extend([gap_start] * len(sep))
+                ends.extend([gap_end] * len(sep))
         texts.append(part.text)
         starts.extend(part.starts)
         ends.extend(part.ends)

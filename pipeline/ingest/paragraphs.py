@@ -108,7 +108,7 @@ def join_gap(left: TrackedText, right: TrackedText, vocab: set[str]) -> tuple[Tr
 
 def _continues(prev: Line, nxt: Line, gap: str, wrapped: bool, width: int) -> bool:
     """Does `nxt` continue the paragraph whose last line is `prev`?"""
-    if prev.kind in (HEADING, TABLE, FOOTNOTE) or nxt.kind in (HEADING, ITEM, TABLE, FOOTNOTE):
+    if prev.kind in (HEADING, TABLE, FOOTNOTE) or nxt.kind in (HEADING, ITEM, TABLE, FOOTNOTE) or nxt.starts_paragraph:
         return False
     if (ends_open(prev.text.text) or prev.soft_hyphen_end) and starts_lowercase(nxt.text.text):
         return True
@@ -132,7 +132,7 @@ def assemble(lines: list[Line], wrapped: bool | None = None) -> list[Paragraph]:
     gaps = _gaps(lines, content)
     paragraphs: list[Paragraph] = []
     parts: list[TrackedText] = []  # pieces of the open paragraph, joined once when it closes
-    separators: list[str] = []
+    separators: list[str | TrackedText] = []
     current_kind = ""
     last: Line | None = None
     held_footnotes: list[Line] = []
@@ -156,7 +156,7 @@ def assemble(lines: list[Line], wrapped: bool | None = None) -> list[Paragraph]:
                     separator = ""
                 else:
                     parts[-1], separator = join_gap(parts[-1], line.text, vocab)
-                separators.append(separator)
+                separators.append(_line_break_space(last, line) if separator == " " else separator)
                 parts.append(line.text)
                 last = line
                 continue
@@ -164,6 +164,13 @@ def assemble(lines: list[Line], wrapped: bool | None = None) -> list[Paragraph]:
         parts, separators, current_kind, last = [line.text], [], line.kind, line
     close()
     return paragraphs
+
+
+def _line_break_space(prev: Line, nxt: Line) -> str | TrackedText:
+    """The space that joins two lines, mapped to the line break it stands for when known."""
+    if prev.break_at < 0 or not nxt.text.text or prev.break_at >= nxt.text.starts[0]:
+        return " "
+    return TrackedText(" ", (prev.break_at,), (nxt.text.starts[0],))
 
 
 def _gaps(lines: list[Line], content: list[tuple[int, Line]]) -> list[str]:

@@ -42,7 +42,8 @@ def read_docx(raw: bytes) -> SourceDocument:
         for k, part in enumerate(text.split("\n")):
             tracked = clean_inline(TrackedText.from_source(part, offset), markup=False)
             if tracked.text:
-                lines.append(Line(tracked, kind if k == 0 or kind == TABLE else TEXT, 0, len(part)))
+                lines.append(Line(tracked, kind if k == 0 or kind == TABLE else TEXT, 0, len(part),
+                                  break_at=offset + len(part)))
             offset += len(part) + 1
         offset -= 1
     source = "\n\n".join(source_parts)
