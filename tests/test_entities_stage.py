@@ -231,3 +231,12 @@ def test_reviewed_decisions_are_applied_and_the_machine_output_keeps_the_origina
     reviewed = pd.read_parquet(tmp_path / "e.parquet")
     assert "MGIMO" in set(machine["text"]) and "MGIMO" not in set(reviewed["text"])
     assert "Takir Balykbayev" in set(reviewed["text"])
+
+
+def test_corrupt_model_directory_error_names_it_and_how_to_rebuild(tmp_path):
+    broken = tmp_path / "kk_ner"
+    broken.mkdir()
+    (broken / "config.cfg").write_text("[nlp]\nlang = \n[components\n", encoding="utf-8")
+    (broken / "meta.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(PipelineError, match=rf"{broken}.*(corrupt|cannot be loaded).*Rebuild it"):
+        BackendRegistry({"kk": f"spacy:{broken}"}).get("kk")
