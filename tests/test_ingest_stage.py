@@ -1,5 +1,6 @@
 """The ingest stage end to end: the shipped corpus, determinism, stable ids, bad input."""
 
+import argparse
 import json
 import re
 import shutil
@@ -323,3 +324,24 @@ def test_report_lists_each_document_with_its_encoding_and_counts(shipped):
     assert {e["encoding"] for e in entries} == {"utf-8"}
     assert sum(e["passages"] for e in entries) == shipped.report["passages"]
     assert all(0 < e["passage_chars"] <= e["source_chars"] for e in entries)
+
+
+def test_preview_shows_encoding_and_passages_of_one_file(tmp_path, capsys):
+    from pipeline.ingest.cli import run_preview
+
+    path = tmp_path / "kk.txt"
+    path.write_bytes(f"# Аңдатпа\n\n{KAZAKH}\n".encode("kz1048"))
+    args = argparse.Namespace(file=path, encoding=None, params=str(tmp_path / "none.yaml"), json=False)
+    assert run_preview(args) == 0
+    out = capsys.readouterr().out
+    assert "format txt, encoding kz1048, 2 passages" in out and KAZAKH in out
+
+
+def test_preview_of_a_bad_file_names_it(tmp_path):
+    from pipeline.ingest.cli import run_preview
+
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(make_image_only_pdf())
+    args = argparse.Namespace(file=path, encoding=None, params=str(tmp_path / "none.yaml"), json=True)
+    with pytest.raises(PipelineError, match=r"scan.pdf: the PDF has no text layer"):
+        run_preview(args)

@@ -1,15 +1,19 @@
-"""`python -m pipeline ingest`: the ingest DVC stage's command."""
+"""`python -m pipeline ingest` (the DVC stage) and `ingest-preview` (one file, nothing written)."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
 
 from pipeline.config import stage_settings
+from pipeline.errors import PipelineError
 from pipeline.ingest.settings import IngestSettings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add the `ingest` command."""
+    """Add the `ingest` and `ingest-preview` commands."""
     parser = subparsers.add_parser(
         "ingest",
         help="read corpus/ documents into cleaned, offset-tracked passages",
@@ -29,6 +33,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--params", default="params.yaml", help="parameters file (default: params.yaml)")
     parser.set_defaults(func=run)
 
+    preview = subparsers.add_parser(
+        "ingest-preview",
+        help="show how one document file is read and split (writes nothing)",
+        description=(
+            "Read one .txt/.md/.html/.pdf/.docx file the way the ingest stage does and print the detected "
+            "format and encoding and every passage, to check a document before adding it to metadata.csv."
+        ),
+    )
+    preview.add_argument("file", type=Path, help="the document to read")
+    preview.add_argument("--encoding", default=None, help="force a text encoding instead of detecting it")
+    preview.add_argument("--params", default="params.yaml", help="parameters file (default: params.yaml)")
+    preview.add_argument("--json", action="store_true", help="print one JSON object per passage")
+    preview.set_defaults(func=run_preview)
+
 
 def run(args: argparse.Namespace) -> int:
     """Run the stage with the parsed arguments; print the one-line summary."""
@@ -37,4 +55,35 @@ def run(args: argparse.Namespace) -> int:
     settings = stage_settings(IngestSettings, "ingest", path=args.params)
     result = run_ingest(args.corpus, args.out, args.report, settings)
     print(result.summary(args.out))
+    return 0
+
+
+def run_preview(args: argparse.Namespace) -> int:
+    """Print how one file is read: format, encoding, passages."""
+    from pipeline.ingest.problems import DocumentProblem
+    from pipeline.ingest.readers import format_of, unsupported_message
+    from pipeline.ingest.stage import ingest_document
+
+    settings = stage_settings(IngestSettings, "ingest", path=args.params)
+    path: Path = args.file
+    fmt = format_of(path)
+    if fmt is None:
+        raise PipelineError(f"{path}: {unsupported_message(path)}")
+    if not path.is_file():
+        raise PipelineError(f"{path} does not exist.")
+    try:
+        document, passages = ingest_document(path.read_bytes(), fmt, path.stem, settings, args.encoding)
+    except DocumentProblem as exc:
+        raise PipelineError(f"{path}: {exc}") from exc
+    out = sys.stdout
+    if args.json:
+        for p in passages:
+            out.write(json.dumps({"passage_id": p.passage_id, "passage_index": p.passage_index, "kind": p.kind,
+                                  "text": p.text, "source_start": p.source_start, "source_end": p.source_end},
+                                 ensure_ascii=False) + "\n")
+        return 0
+    encoding = document.encoding or "(binary format)"
+    out.write(f"{path}: format {fmt}, encoding {encoding}, {len(passages)} passages\n")
+    for p in passages:
+        out.write(f"\n[{p.passage_index}] {p.kind} · source {p.source_start}-{p.source_end} · {p.n_chars} chars\n{p.text}\n")
     return 0
