@@ -3,6 +3,7 @@
 - `langdetect-kk.json`: langdetect profile for Kazakh (KazNERD TRAIN sentences).
 - `romanized.npz`: en / kk-Latn / ru-Latn character model (factRuEval and KazNERD TRAIN sentences
   transliterated; English TRAIN sentences of the seed corpus, shipped licence texts, CPython documentation prose).
+- `cyrillic.npz`: kk / ru character model for short Cyrillic texts (KazNERD and factRuEval TRAIN sentences).
 - `build_info.json`: how many sentences of which split went into each model.
 
 Deterministic: the same data gives byte-identical profiles and identical model arrays.
@@ -13,9 +14,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline import atomic
+from pipeline.language.charnb import CharNgramNB
 from pipeline.language.gold import load_gold
 from pipeline.language.langdetect_kk import build_profile, write_profile
 from pipeline.language.romanized import english_reference_texts, train_romanized_model
+
+
+def train_cyrillic_model(kazakh: list[str], russian: list[str]) -> CharNgramNB:
+    """kk / ru character model for short Cyrillic texts, where letters alone cannot decide.
+
+    Russian has ten times fewer training sentences; the multinomial model normalises per class, and
+    priors are uniform, so the imbalance does not tilt decisions."""
+    return CharNgramNB.fit(kazakh + russian, ["kk"] * len(kazakh) + ["ru"] * len(russian),
+                           ngram_range=(1, 5), min_count=3, alpha=0.1)
 
 
 def build_models(repo_root: str | Path = ".", out_dir: str | Path = "models/langid") -> dict:
@@ -33,6 +44,10 @@ def build_models(repo_root: str | Path = ".", out_dir: str | Path = "models/lang
     with atomic.atomic_path(out / "romanized.npz") as tmp:
         model.save(tmp)
 
+    cyrillic = train_cyrillic_model(by_lang["kk"], by_lang["ru"])
+    with atomic.atomic_path(out / "cyrillic.npz") as tmp:
+        cyrillic.save(tmp)
+
     info = {
         "split": "train (sha1 of sentence text, see pipeline/language/gold.py)",
         "langdetect-kk": {"sentences": len(by_lang["kk"]), "source": "data/kaznerd/IOB2_valid.txt",
@@ -40,6 +55,8 @@ def build_models(repo_root: str | Path = ".", out_dir: str | Path = "models/lang
         "romanized": {"classes": model.classes, "ngrams": len(model.keys),
                       "ru_sentences": len(by_lang["ru"]), "kk_sentences": min(len(by_lang["kk"]), 2000),
                       "en_sentences": len(by_lang["en"]), "en_reference_lines": len(licence)},
+        "cyrillic": {"classes": cyrillic.classes, "ngrams": len(cyrillic.keys),
+                     "kk_sentences": len(by_lang["kk"]), "ru_sentences": len(by_lang["ru"])},
     }
     atomic.write_json(out / "build_info.json", info)
     return info

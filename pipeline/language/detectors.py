@@ -23,6 +23,7 @@ from pipeline.language.charnb import CharNgramNB, softmax
 
 MODELS_DIR = Path("models/langid")
 ROMANIZED_MODEL = MODELS_DIR / "romanized.npz"
+CYRILLIC_MODEL = MODELS_DIR / "cyrillic.npz"
 KAZAKH_PROFILE = MODELS_DIR / "langdetect-kk.json"
 
 ROMANIZED_EVIDENCE_CHARS = 160
@@ -142,8 +143,10 @@ class ProjectDetector:
     - Cyrillic: ї/є/ґ mean Ukrainian and ў Belarusian (no configured language shares them) unless
       a Kazakh-only letter is present too (legacy Kazakh fonts put є for ғ);
       a text with a letter only Kazakh has (ә ғ қ ұ һ) and at least `kk_letter_share` Kazakh-specific
-      letters (ә ғ қ ң ө ұ ү һ і) is Kazakh (a Kazakh name in a Russian sentence stays below); a text of `long_text_letters` letters with none of them is Russian; lingua,
-      restricted to the configured Cyrillic languages, decides the rest (short texts, names).
+      letters (ә ғ қ ң ө ұ ү һ і) is Kazakh (a Kazakh name in a Russian sentence stays below); a
+      text of `long_text_letters` letters with none of them is Russian; the rest (short texts,
+      names) is decided by lingua, restricted to the configured Cyrillic languages, averaged with
+      our kk/ru character model.
     - Latin: the romanized model, reading only lowercase-initial words (names carry no language)
       and needing at least two of them, tells English from romanized Russian and Kazakh; lingua decides
       between the configured Latin languages when English is not the only one.
@@ -152,6 +155,7 @@ class ProjectDetector:
     name = "project"
 
     def __init__(self, languages: Sequence[str], romanized_model: str | Path = ROMANIZED_MODEL,
+                 cyrillic_model: str | Path = CYRILLIC_MODEL,
                  kk_letter_share: float = 0.03, long_text_letters: int = 40, romanized_min_llr: float = 8.0):
         from lingua import IsoCode639_1, Language
 
@@ -170,6 +174,7 @@ class ProjectDetector:
         self.long_text_letters = long_text_letters
         self.romanized_min_llr = romanized_min_llr
         self.romanized = CharNgramNB.load(romanized_model)
+        self.cyrillic = CharNgramNB.load(cyrillic_model)
         self._lingua_cyrillic: LinguaDetector | None = None
         self._lingua_latin: LinguaDetector | None = None
 
@@ -204,7 +209,7 @@ class ProjectDetector:
                 out[i] = (lang, 0.6 if script in AMBIGUOUS_SCRIPTS else 0.99)
         if cyrillic_open:
             if len(self.cyrillic_languages) >= 2:
-                found = self._cyrillic_lingua().detect_many([texts[i] for i in cyrillic_open])
+                found = self._cyrillic_open([texts[i] for i in cyrillic_open])
             else:
                 found = [(self.cyrillic_languages[0] if self.cyrillic_languages else "ru", 0.5)] * len(cyrillic_open)
             for i, res in zip(cyrillic_open, found, strict=True):
@@ -213,6 +218,22 @@ class ProjectDetector:
             for i, res in zip(latin, self._latin([texts[i] for i in latin]), strict=True):
                 out[i] = res
         return [r if r is not None else ("und", 0.0) for r in out]
+
+    def _cyrillic_open(self, texts: list[str]) -> list[tuple[str, float]]:
+        """Short or name-heavy Cyrillic: lingua's confidence averaged with our kk/ru character model
+        (trained on the TRAIN split); the two err on different texts (bench: fewer kk<->ru errors)."""
+        lingua = self._cyrillic_lingua().scores(texts)
+        model = softmax(self.cyrillic.log_likelihoods(texts)[0])
+        out = []
+        for scores, probs in zip(lingua, model, strict=True):
+            if not any(scores.values()):
+                out.append(("und", 0.0))
+                continue
+            own = dict(zip(self.cyrillic.classes, probs.tolist(), strict=True))
+            combined = {lang: (conf + own.get(lang, 0.0)) / 2 for lang, conf in scores.items()}
+            best = max(sorted(combined), key=combined.__getitem__)
+            out.append((best, float(combined[best])))
+        return out
 
     def _cyrillic_by_letters(self, row) -> tuple[str, float] | None:
         col = letters.COL
@@ -292,7 +313,8 @@ def build_detector(name: str, languages: Sequence[str], models_dir: str | Path =
     """
     models = Path(models_dir)
     if name == "project":
-        return ProjectDetector(languages, romanized_model=models / ROMANIZED_MODEL.name, **project_options)
+        return ProjectDetector(languages, romanized_model=models / ROMANIZED_MODEL.name,
+                               cyrillic_model=models / CYRILLIC_MODEL.name, **project_options)
     if name == "lingua":
         return LinguaDetector(languages)
     if name == "py3langid":
