@@ -345,3 +345,18 @@ def test_preview_of_a_bad_file_names_it(tmp_path):
     args = argparse.Namespace(file=path, encoding=None, params=str(tmp_path / "none.yaml"), json=True)
     with pytest.raises(PipelineError, match=r"scan.pdf: the PDF has no text layer"):
         run_preview(args)
+
+
+def test_metadata_without_document_rows_is_an_error(tmp_path):
+    corpus = write_corpus(tmp_path, {}, rows=[])
+    with pytest.raises(PipelineError, match="lists no documents"):
+        ingest_corpus(corpus, LENIENT)
+
+
+def test_lenient_run_with_every_document_bad_writes_an_empty_table_with_the_schema(tmp_path):
+    corpus = write_corpus(tmp_path, {"a.txt": b"", "b.pdf": make_image_only_pdf()})
+    run_ingest(corpus, tmp_path / "p.parquet", tmp_path / "r.json", LENIENT)
+    frame = pd.read_parquet(tmp_path / "p.parquet")
+    assert len(frame) == 0 and {"passage_id", "offset_map", "year"} <= set(frame.columns)
+    assert str(frame["passage_index"].dtype) == "int64"
+    assert len(json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["skipped"]) == 2

@@ -67,6 +67,9 @@ def ingest_corpus(corpus_dir: str | Path, settings: IngestSettings) -> IngestRes
     began = time.perf_counter()
     corpus = Path(corpus_dir)
     metadata = read_metadata(corpus / "metadata.csv")
+    if not metadata.rows:
+        raise PipelineError(f"{corpus / 'metadata.csv'} lists no documents. Add one row per document "
+                            "(doc_id, file, title, year, genre, partner, perspective, source).")
     rows, problems = check_rows(metadata, corpus)
     problems.extend(orphan_files(metadata, corpus))
     records: list[dict[str, object]] = []
