@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from pipeline.ingest.layout import Line, mark_repeated_furniture, parse_lines
-from pipeline.ingest.offsets import TrackedText, encode_offset_map
+from pipeline.ingest.offsets import encode_offset_map
 from pipeline.ingest.paragraphs import Paragraph, assemble, detect_wrapped
 from pipeline.ingest.segment import split_long
 
@@ -121,4 +121,4 @@ def passages_from_text(doc_id: str, text: str, *, markup: bool = True, max_chars
                                repeated_line_min_count=repeated_line_min_count, wrapped=wrapped)
 
 
-__all__ = ["Passage", "TrackedText", "passages_from_lines", "passages_from_text"]
+__all__ = ["Passage", "passages_from_lines", "passages_from_text"]
