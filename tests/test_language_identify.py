@@ -94,3 +94,9 @@ def test_min_confidence_turns_weak_guesses_into_und():
     strict = LanguageIdentifier(LanguageSettings(min_confidence=0.95))
     assert strict.identify("бас")["lang"] == "und"
     assert strict.identify(KAZAKH)["lang"] == "kk"
+
+
+def test_tiny_batches_and_cache_give_the_same_results(ident):
+    texts = [KAZAKH, RUSSIAN, ENGLISH, KAZAKH, "", ROMANIZED_RU]
+    small = LanguageIdentifier(LanguageSettings(batch_size=2, cache_size=1), detector=ident.detector)
+    assert small.identify_many(texts) == ident.identify_many(texts)

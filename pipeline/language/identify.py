@@ -71,12 +71,17 @@ class LanguageIdentifier:
         """`identify` for each text, in order; distinct texts are detected once, in batches."""
         texts = [t if isinstance(t, str) else "" for t in texts]
         todo = sorted({t for t in texts if t not in self._cache})
-        for start in range(0, len(todo), self.settings.batch_size):
-            batch = todo[start:start + self.settings.batch_size]
-            if len(self._cache) + len(batch) > self.settings.cache_size:
-                self._cache.clear()  # bounded memory on huge corpora; correctness does not depend on it
-            self._cache.update(zip(batch, self._identify_batch(batch), strict=True))
-        return [dict(self._cache[t], segments=list(self._cache[t]["segments"])) for t in texts]
+        fresh: dict[str, dict] = {}
+        size = max(1, self.settings.batch_size)
+        for start in range(0, len(todo), size):
+            batch = todo[start:start + size]
+            fresh.update(zip(batch, self._identify_batch(batch), strict=True))
+        out = [_copy(fresh[t] if t in fresh else self._cache[t]) for t in texts]
+        if len(self._cache) + len(fresh) > self.settings.cache_size:
+            self._cache.clear()  # bounded memory on huge corpora; results never depend on the cache
+        if len(fresh) <= self.settings.cache_size:
+            self._cache.update(fresh)
+        return out
 
     def _identify_batch(self, texts: Sequence[str]) -> list[dict]:
         s = self.settings
@@ -127,6 +132,11 @@ def _may_mix(rows: np.ndarray, min_letters: int) -> np.ndarray:
     scripts_present = (rows[:, : len(letters.SCRIPT_COLUMNS)] >= min_letters).sum(axis=1)
     kazakh = rows[:, letters.COL["kk_unique"]] + rows[:, letters.COL["kk_shared"]]
     return (scripts_present >= 2) | ((kazakh > 0) & (rows[:, letters.COL["Cyrl"]] >= 2 * min_letters))
+
+
+def _copy(result: dict) -> dict:
+    """A result the caller may change without changing the cache."""
+    return dict(result, segments=[dict(seg) for seg in result["segments"]])
 
 
 def _segments(sentences: list[Sentence], found: list[dict], min_letters: int) -> list[dict]:
