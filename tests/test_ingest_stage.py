@@ -360,3 +360,11 @@ def test_lenient_run_with_every_document_bad_writes_an_empty_table_with_the_sche
     assert len(frame) == 0 and {"passage_id", "offset_map", "year"} <= set(frame.columns)
     assert str(frame["passage_index"].dtype) == "int64"
     assert len(json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["skipped"]) == 2
+
+
+def test_row_with_more_cells_than_columns_is_reported(tmp_path):
+    corpus = write_corpus(tmp_path, {"a.txt": ENGLISH.encode()})
+    path = corpus / "metadata.csv"
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\r\n") + ",Kazakhstan, Russia\r\n", encoding="utf-8")
+    with pytest.raises(PipelineError, match="row 2.*more cells than the header has columns"):
+        ingest_corpus(corpus, IngestSettings())

@@ -31,6 +31,8 @@ class MetadataRow:
 
     row: int
     values: dict[str, str]
+    extra_cells: bool = False
+    """The row has non-empty cells beyond the header's columns (an unquoted comma?)."""
 
     @property
     def doc_id(self) -> str:
@@ -82,9 +84,8 @@ def read_metadata(path: Path) -> Metadata:
         if not any(cell.strip() for cell in record):
             continue  # spreadsheets leave empty rows behind
         values = {name: (record[i] if i < len(record) else "") for i, name in enumerate(header) if name}
-        if len(record) > len(header) and any(cell.strip() for cell in record[len(header):]):
-            values["\0extra"] = "yes"
-        rows.append(MetadataRow(index, values))
+        extra = any(cell.strip() for cell in record[len(header):])
+        rows.append(MetadataRow(index, values, extra))
     return Metadata([c for c in header if c], rows)
 
 
@@ -115,7 +116,7 @@ def check_rows(metadata: Metadata, corpus_dir: Path) -> tuple[list[MetadataRow],
 
 def _row_problem(row: MetadataRow, corpus_dir: Path, seen_ids: dict[str, int],
                  seen_files: dict[str, int], existing: list[str]) -> str | None:
-    if "\0extra" in row.values:
+    if row.extra_cells:
         return "the row has more cells than the header has columns (an unquoted comma?). Quote the cell or add the column."
     if not row.doc_id:
         return "doc_id is empty. Give the document a unique id (e.g. 005_my_article)."
