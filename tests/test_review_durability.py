@@ -142,3 +142,25 @@ def test_two_annotator_processes_writing_at_once_lose_nothing(outputs, tmp_path)
     assert len(acknowledged) == 120 and {d["decision_id"] for d in stored} == set(acknowledged)
     assert {d["annotator"] for d in stored} == {"aigerim", "dmitry"}
     assert len(read_jsonl(tmp_path / "decisions.jsonl")) == 120
+
+
+def test_a_fresh_clone_starts_with_the_decisions_from_git(outputs, tmp_path):
+    """No database yet, but decisions.jsonl came with the repository: the server merges it in."""
+    pid, text = _longest(outputs)
+    server = Server(tmp_path)
+    status, _ = server.request("POST", "/api/decisions",
+                               {"passage_id": pid, "action": "add", "start": 0, "end": 5, "label": "PERSON"})
+    server.proc.send_signal(signal.SIGTERM)
+    server.proc.wait(timeout=15)
+    for suffix in ("", "-wal", "-shm"):
+        (tmp_path / f"review.sqlite{suffix}").unlink(missing_ok=True)
+    exported = (tmp_path / "decisions.jsonl").read_bytes()
+    again = Server(tmp_path)
+    try:
+        assert status == 200
+        [decision] = DecisionStore(tmp_path / "review.sqlite").all()
+        assert decision["result"]["text"] == text[:5]
+    finally:
+        again.proc.send_signal(signal.SIGTERM)
+        again.proc.wait(timeout=15)
+    assert (tmp_path / "decisions.jsonl").read_bytes() == exported
