@@ -192,9 +192,10 @@ def entity_network(network: Network) -> dict[str, Any]:
             "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]} mentions in %{customdata[2]} units"
                              "<br>%{customdata[3]} co-occurrences<extra></extra>",
         })
-    axis = {"visible": False, "range": [-1.25, 1.25]}
+    # No fixed aspect ratio: the layout stretches to the page width, which separates crowded labels.
     return {"data": data, "layout": _layout("Which universities and agreements appear together", height=560,
-                                            xaxis=axis, yaxis={**axis, "scaleanchor": "x"}, dragmode="pan")}
+                                            xaxis={"visible": False, "range": [-1.25, 1.25]},
+                                            yaxis={"visible": False, "range": [-1.15, 1.2]}, dragmode="pan")}
 
 
 def entity_bars(blocks: list[dict[str, Any]], groups: list[str], per_label: int = 8) -> dict[str, Any]:

@@ -71,7 +71,7 @@ def spring_layout(n: int, edges: list[tuple[int, int, int]], seed: int = 0, iter
         adjacency[i, j] = adjacency[j, i] = np.log1p(w)  # heavy pairs attract more, but not overwhelmingly
     k = np.sqrt(4.0 / n)  # ideal distance for an area of 4
     temperature = 0.2
-    gravity = 1.0
+    gravity = 4.0  # strong pull to the centre: isolated nodes stay near, so normalising does not crush clusters
     for _ in range(iterations):
         delta = pos[:, None, :] - pos[None, :, :]
         distance = np.maximum(np.linalg.norm(delta, axis=-1), 1e-3)

@@ -21,7 +21,8 @@ def difference_note(row: Any, too_small: set[str], label: str) -> str:
     """One plain-language sentence saying what a difference between two groups does and does not show."""
     small = [g for g in (row.group_a, row.group_b) if g in too_small]
     if small:
-        return (f"Cannot be judged: {' and '.join(small)} has too few documents for an interval "
+        verb = "have" if len(small) > 1 else "has"
+        return (f"Cannot be judged: {' and '.join(small)} {verb} too few documents for an interval "
                 "to mean anything.")
     ci = f"({100 * row.ci_low:+.1f} to {100 * row.ci_high:+.1f} points)"
     if bool(row.distinguishable):
