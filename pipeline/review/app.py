@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import secrets
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, abort, jsonify, render_template, request, session
@@ -50,8 +49,9 @@ def create_app(catalog: Catalog, store: DecisionStore, settings: ReviewSettings 
     app = Flask(__name__, template_folder="templates", static_folder="static")
     app.secret_key = secrets.token_bytes(32)
     app.config.update(SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_HTTPONLY=True,
-                      JSON_SORT_KEYS=True, MAX_CONTENT_LENGTH=10 * 1024 * 1024)
+                      MAX_CONTENT_LENGTH=10 * 1024 * 1024)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = True  # type: ignore[attr-defined]
     required_token = security.required_token(settings.host, token, settings.token_env)
     labels = list(dict.fromkeys([*settings.labels, *catalog.labels]))
 
@@ -364,8 +364,3 @@ def _str(body: dict[str, Any], key: str) -> str:
 
 def _error(message: str, status: int, **extra: Any) -> tuple[Response, int]:
     return jsonify(error=message, status=status, **extra), status
-
-
-def static_dir() -> Path:
-    """Where the app's JavaScript and CSS live (for packaging checks)."""
-    return Path(__file__).with_name("static")

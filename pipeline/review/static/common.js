@@ -78,12 +78,24 @@ const Review = (() => {
   setInterval(flushPending, 5000);
   flushPending();
 
+  const NAME = "review-annotator";
   document.getElementById("annotator-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const name = document.getElementById("annotator").value.trim();
     const res = await api("POST", "/api/session", {annotator: name});
+    if (res.ok) localStorage.setItem(NAME, res.data.annotator);
     banner(res.ok ? `Annotating as ${res.data.annotator}` : res.data.error, res.ok ? "info" : "error");
   });
+
+  // Sessions end when the server restarts; the browser remembers the name and signs in again.
+  const ready = (async () => {
+    const field = document.getElementById("annotator");
+    const remembered = localStorage.getItem(NAME);
+    if (!field.value && remembered) {
+      const res = await api("POST", "/api/session", {annotator: remembered});
+      if (res.ok) field.value = res.data.annotator;
+    }
+  })();
 
   function filtersFromLocation(names = ["doc_id", "lang", "label", "status", "canonical_id"]) {
     const params = new URLSearchParams(location.search);
@@ -122,5 +134,5 @@ const Review = (() => {
     next.onclick = () => load(data.page + 1);
   }
 
-  return {el, banner, api, send, filtersFromLocation, bindFilters, pager};
+  return {el, banner, api, send, filtersFromLocation, bindFilters, pager, ready};
 })();

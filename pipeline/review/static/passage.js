@@ -75,6 +75,7 @@
   function render() { renderText(); renderTable(); renderMeta(); }
 
   async function load() {
+    await Review.ready;
     const session = await api("GET", "/api/session");
     labels = session.data.labels; focus = session.data.focus_labels;
     const res = await api("GET", `/api/passages/${encodeURIComponent(passageId)}?${query}`);
