@@ -242,3 +242,9 @@ def test_footnote_marked_with_a_superscript_digit_moves_after_the_paragraph_it_i
     passages = passages_from_text("doc", source, markup=False)
     assert [p.kind for p in passages] == ["text", "footnote"]
     assert passages[1].text == "¹ E-mail: Balmanova.kz@gmail.com"
+
+
+def test_hyphen_before_a_capital_or_digit_at_a_line_break_is_a_compound():
+    source = ("During last year's meeting a decision was made to build three Russian schools in the Kyzyl-\n"
+              "Orda and Žambyl regions in 2023-\n2024 where there is a serious shortage of educational institutions.")
+    assert "in the Kyzyl-Orda and Žambyl regions in 2023-2024 where" in texts(source, wrapped=True)[0]

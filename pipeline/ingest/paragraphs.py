@@ -99,9 +99,9 @@ def join_gap(left: TrackedText, right: TrackedText, vocab: set[str]) -> tuple[Tr
     """
     hyphen = HYPHENATED_END.search(left.text)
     first = LEADING_WORD.match(right.text)
-    if hyphen and first and right.text[0].islower():
-        if keep_hyphen(hyphen.group(1), first.group(1), vocab):
-            return left, ""
+    if hyphen and first:
+        if not right.text[0].islower() or keep_hyphen(hyphen.group(1), first.group(1), vocab):
+            return left, ""  # "Kyzyl-" + "Orda", "2023-" + "2024": a compound, hyphen kept
         return left[: len(left) - 1], ""
     return left, " "
 
