@@ -141,3 +141,15 @@ def test_entity_emphasis_counts_mentions_documents_and_share():
 def test_numeric_years_group_without_a_trailing_decimal():
     frame = pd.DataFrame({"year": [2022.0, 2023.0, None]})
     assert compare.group_values(frame, "year").tolist() == ["2022", "2023", ""]
+
+
+def test_generic_agreement_mentions_are_not_emphasised_entities():
+    entities = pd.DataFrame([
+        {"passage_id": "p1", "doc_id": "d1", "label": "AGREEMENT", "canonical_id": "agr:memorandum-2017",
+         "canonical_name": "Memorandum of 2017", "text": "Memorandum", "specific": True},
+        {"passage_id": "p1", "doc_id": "d1", "label": "AGREEMENT", "canonical_id": "agreement:various",
+         "canonical_name": "various agreements", "text": "40 agreements", "specific": False},
+    ])
+    doc_group = pd.Series({"d1": "kazakh"})
+    table = compare.entity_emphasis(entities, doc_group, ["kazakh"], "perspective", CompareSettings())
+    assert table["canonical_id"].tolist() == ["agr:memorandum-2017"] and table["share"].tolist() == [1.0]

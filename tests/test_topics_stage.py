@@ -206,3 +206,14 @@ def test_cli_runs_the_stage_and_prints_a_summary(seed_run, tmp_path, capsys):
                  "--cache", str(tmp / "cache"), "--params", str(tmp_path / "absent.yaml")])
     assert code == 0 and "0 newly embedded" in capsys.readouterr().out
     assert (tmp_path / "topics" / "groups.json").exists()
+
+
+@pytest.mark.slow
+def test_saved_model_loads_back_without_pickling_the_embedder(seed_run):
+    from bertopic import BERTopic
+
+    tmp, _, _, _ = seed_run
+    _, out, _ = _run(tmp, tmp / "cache", topic_settings=TopicSettings(save_model=True), name="saved")
+    loaded = BERTopic.load(str(out / "model"))
+    topics = pd.read_parquet(out / "topics.parquet")
+    assert set(loaded.get_topic_info()["Topic"]) == set(topics["topic_id"])

@@ -231,13 +231,17 @@ def entity_emphasis(entities: pd.DataFrame, doc_group: pd.Series, groups: list[s
                     settings: CompareSettings) -> pd.DataFrame:
     """The canonical entities of each label that each group names most.
 
-    mentions = mentions in the group's passages, documents = the group's documents naming
+    Generic mentions (entities' `specific` = False, e.g. "40 agreements") are left out
+    unless compare.specific_only is false. mentions = mentions in the group's passages, documents = the group's documents naming
     the entity, share = mentions / all mentions of that label in the group.
     """
     columns = ["group_column", "group", "label", "canonical_id", "canonical_name", "mentions", "documents", "share"]
     if entities.empty:
         return pd.DataFrame(columns=columns)
     frame = entities[entities["label"].isin(settings.entity_labels)].copy()
+    if settings.specific_only and "specific" in frame.columns:
+        # "40 agreements", "various accords": generic mentions are not entities a group names
+        frame = frame[frame["specific"].fillna(True).astype(bool)]
     frame["group"] = frame["doc_id"].map(doc_group)
     frame = frame[frame["group"].isin(groups)]
     if frame.empty:

