@@ -74,7 +74,7 @@ def test_corpus_edited_after_ingest_makes_outputs_stale(project):
     metadata = project / "corpus" / "metadata.csv"
     later = (project / "outputs" / "passages.parquet").stat().st_mtime + 60
     os.utime(metadata, (later, later))
-    with pytest.raises(PipelineError, match=r"passages\.parquet is older than corpus/metadata\.csv.*dvc repro ingest"):
+    with pytest.raises(PipelineError, match=r"passages\.parquet was built before the last change to corpus/metadata\.csv.*dvc repro ingest"):
         load_inputs(project / "outputs", project)
 
 
@@ -121,3 +121,31 @@ def test_kazakh_ner_metrics_are_read_from_the_training_stage_output(project):
     inputs = load_inputs(project / "outputs", project)
     assert inputs.kk_ner_metrics == {"f1": 0.8}
     assert "train_kk_ner_stanza" in inputs.missing["kk_ner_stanza_metrics"]
+
+
+def test_directory_dependency_hash_matches_what_dvc_records(tmp_path):
+    from pipeline.report.freshness import dir_md5s
+
+    # `dvc add d` (DVC 3.67) on this directory recorded md5 7151ce1bc4931fcad4d3a04f392fa6fb.dir
+    (tmp_path / "d" / "sub").mkdir(parents=True)
+    (tmp_path / "d" / "x.txt").write_bytes(b"a\n")
+    (tmp_path / "d" / "sub" / "y.txt").write_bytes(b"b\r\n")
+    assert "7151ce1bc4931fcad4d3a04f392fa6fb.dir" in dir_md5s(tmp_path / "d")
+
+
+def test_code_directory_changed_since_dvc_lock_marks_the_stage_stale(project):
+    from pipeline.report.freshness import dir_md5s
+
+    code = project / "pipeline" / "ingest"
+    code.mkdir(parents=True)
+    (code / "stage.py").write_text("VERSION = 1\n", encoding="utf-8")
+    [recorded] = dir_md5s(code)
+    lock = {"schema": "2.0", "stages": {"ingest": {"cmd": "python -m pipeline ingest",
+                                                   "deps": [{"path": "pipeline/ingest", "md5": recorded}]}}}
+    (project / "dvc.lock").write_text(yaml.safe_dump(lock), encoding="utf-8")
+    (code / "__pycache__").mkdir()
+    (code / "__pycache__" / "stage.cpython-311.pyc").write_bytes(b"\0")  # importing is not changing
+    load_inputs(project / "outputs", project)
+    (code / "stage.py").write_text("VERSION = 2\n", encoding="utf-8")
+    with pytest.raises(PipelineError, match=r"last change to pipeline/ingest \(stage 'ingest'\)"):
+        load_inputs(project / "outputs", project)

@@ -1,15 +1,15 @@
 """Is an upstream output older than what it was built from?
 
-With a `dvc.lock`, a stage is stale when one of its recorded file dependencies no longer has
-the recorded md5 (what `dvc status` reports). Without one (outputs built by hand with
-`python -m pipeline ...`), an output is stale when one of its stage's inputs was modified after
-it. Directories recorded in dvc.lock are compared by modification time, because DVC hashes
-directories through its own manifest format.
+With a `dvc.lock`, a stage is stale when one of its recorded dependencies (file or directory)
+no longer has the recorded md5 (what `dvc status` reports; directories are hashed the way DVC
+does, from their file manifest). Without one (outputs built by hand with `python -m pipeline
+...`), an output is stale when one of its stage's inputs was modified after it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +32,7 @@ class Staleness:
 
     def message(self) -> str:
         """A sentence naming the stage to rerun."""
-        return (f"{self.output} is older than {self.changed} (stage '{self.stage}'): "
+        return (f"{self.output} was built before the last change to {self.changed} (stage '{self.stage}'): "
                 f"run `dvc repro {self.stage}` (or `dvc repro`) and build the report again.")
 
 
@@ -120,19 +120,34 @@ def _stale_by_mtime(root: Path, stage: str, output: Path, deps: list[str], shown
     return None
 
 
+def dir_md5s(path: Path) -> set[str]:
+    """DVC's hash of a directory (md5 of its sorted file manifest + ".dir"), with and without bytecode.
+
+    Both are returned because whether __pycache__ counts depends on the project's .dvcignore.
+    """
+    every = sorted((p.relative_to(path).as_posix(), p) for p in path.rglob("*") if p.is_file())
+    hashes = set()
+    for keep_bytecode in (True, False):
+        manifest = [{"md5": file_md5(p), "relpath": rel} for rel, p in every
+                    if keep_bytecode or ("__pycache__" not in rel.split("/") and not rel.endswith(".pyc"))]
+        hashes.add(hashlib.md5(json.dumps(manifest, sort_keys=True).encode()).hexdigest() + ".dir")
+    return hashes
+
+
 def _stale_by_lock(root: Path, stage: str, output: Path, lock_stage: dict, shown: str) -> Staleness | None:
-    dir_deps = []
     for dep in lock_stage.get("deps") or []:
         if not isinstance(dep, dict) or "path" not in dep:
             continue
-        recorded = dep.get("md5") or ""
+        recorded = str(dep.get("md5") or "")
         path = root / str(dep["path"])
-        if str(recorded).endswith(".dir") or path.is_dir():
-            dir_deps.append(str(dep["path"]))
-            continue
-        if not path.exists() or (recorded and file_md5(path) != recorded):
+        if not path.exists():
             return Staleness(stage, shown, str(dep["path"]))
-    return _stale_by_mtime(root, stage, output, dir_deps, shown)
+        if not recorded:
+            continue
+        current = dir_md5s(path) if path.is_dir() else {file_md5(path)}
+        if recorded not in current:
+            return Staleness(stage, shown, str(dep["path"]))
+    return None
 
 
 def find_stale(root: Path, outputs_dir: Path, produced: dict[Path, str]) -> list[Staleness]:
