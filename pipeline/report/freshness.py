@@ -8,6 +8,7 @@ does, from their file manifest). Without one (outputs built by hand with `python
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -38,8 +39,15 @@ class Staleness:
 
 def file_md5(path: Path) -> str:
     """MD5 of a file's bytes, as DVC records it for files."""
+    stat = path.stat()
+    return _md5(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=65536)
+def _md5(path: str, _mtime_ns: int, _size: int) -> str:
+    # Keyed by mtime and size too: several stages share inputs, each is read once per change.
     digest = hashlib.md5()
-    with path.open("rb") as handle:
+    with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
