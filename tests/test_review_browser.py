@@ -134,3 +134,60 @@ def test_document_list_opens_with_progress_and_leads_to_passages(browser, corpus
         assert page.locator("#passages tbody tr").count() > 10
     finally:
         server.shutdown()
+
+
+def test_a_conflicting_edit_is_reported_and_the_page_shows_the_newer_decision(browser, corpus_dir, tmp_path):
+    passages, entities = seed_outputs(corpus_dir)
+    store = DecisionStore(tmp_path / "review.sqlite")
+    app = create_app(Catalog(passages, entities), store, ReviewSettings())
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    pid = passages[passages["text"].str.contains("Rector of Abai KazNPU", regex=False)].iloc[0]["passage_id"]
+    pages = []
+    try:
+        for name in ("aigerim", "dmitry"):
+            page = browser.new_context().new_page()
+            page.goto(f"http://127.0.0.1:{server.port}/passage/{pid}")
+            page.fill("#annotator", name)
+            page.click("#annotator-form button")
+            page.wait_for_selector("#banner.info")
+            page.wait_for_selector("#passage-root[data-loaded='1']")
+            pages.append(page)
+        aigerim, dmitry = pages
+        aigerim.locator("#passage-text").click()  # focus the page, not the name field
+        aigerim.keyboard.press("a")
+        aigerim.wait_for_selector("#mentions tbody tr[data-index='0'].st-accepted")
+        dmitry.locator("#passage-text").click()
+        dmitry.keyboard.press("r")  # dmitry still sees the mention undecided
+        dmitry.wait_for_selector("#banner.error")
+        assert "Conflict" in dmitry.locator("#banner").inner_text()
+        dmitry.wait_for_selector("#mentions tbody tr[data-index='0'].st-accepted")
+        assert [(d["annotator"], d["action"]) for d in store.all()] == [("aigerim", "accept")]
+    finally:
+        server.shutdown()
+
+
+def test_a_decision_refused_by_a_busy_database_is_kept_and_retried(browser, corpus_dir, tmp_path):
+    import sqlite3
+
+    passages, entities = seed_outputs(corpus_dir)
+    store = DecisionStore(tmp_path / "review.sqlite", busy_timeout_ms=50)
+    server = serve(Catalog(passages, entities), store)
+    pid = passages[passages["text"].str.contains("Rector of Abai KazNPU", regex=False)].iloc[0]["passage_id"]
+    page = browser.new_page()
+    other = sqlite3.connect(tmp_path / "review.sqlite", isolation_level=None)
+    try:
+        page.goto(f"http://127.0.0.1:{server.port}/passage/{pid}")
+        page.wait_for_selector("#passage-root[data-loaded='1']")
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        page.keyboard.press("a")
+        page.wait_for_selector("#banner.warn")
+        assert store.count() == 0
+        assert "not saved yet" in page.locator("#banner").inner_text()
+        other.execute("ROLLBACK")
+        page.wait_for_function("() => JSON.parse(localStorage.getItem('review-pending-v1') || '[]').length === 0",
+                               timeout=15_000)
+        assert [d["action"] for d in store.all()] == ["accept"]
+    finally:
+        other.close()
+        server.shutdown()

@@ -101,7 +101,7 @@
     } else if (res.status !== 0 && res.status !== 503) {
       banner(res.data.error, "error");
     } else {
-      banner(res.data.error || "Database busy: kept and retrying.", "warn");
+      banner(`Decision not saved yet (${res.data.error}); it is kept in this browser and retried every 5 s.`, "warn");
       return;
     }
     await load();
@@ -155,6 +155,10 @@
 
   async function markReviewed() {
     const res = await send(`/api/passages/${encodeURIComponent(passageId)}/reviewed`, {});
+    if (res.status === 0 || res.status === 503) {
+      banner(`Not marked reviewed yet (${res.data.error}); kept in this browser and retried every 5 s.`, "warn");
+      return;
+    }
     banner(res.ok ? `Passage marked reviewed (${res.data.accepted} left-over mention(s) accepted)` : res.data.error, res.ok ? "info" : "error");
     await load();
   }
