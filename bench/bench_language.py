@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.chdir(REPO)
 
-from pipeline.language.detectors import DETECTOR_NAMES, LinguaDetector  # noqa: E402
+from pipeline.language.detectors import DETECTOR_NAMES, LangdetectDetector, LinguaDetector  # noqa: E402
 from pipeline.language.evaluation import evaluate, gold_items  # noqa: E402
 from pipeline.language.gold import load_gold, reference_entries  # noqa: E402
 from pipeline.language.identify import LanguageIdentifier  # noqa: E402
@@ -41,7 +41,12 @@ TARGETS = {"sentence": 0.995, "snippet3": 0.97, "word": 0.90}
 
 
 def identifier_for(name: str) -> LanguageIdentifier:
-    """An identifier around detector `name`; `lingua-wide` is lingua with close confusers added."""
+    """An identifier around detector `name`; `lingua-wide` is lingua with close confusers added,
+    `langdetect-kk-all` langdetect with the Kazakh profile and all 55 stock profiles, unrestricted
+    (how people usually call langdetect)."""
+    if name == "langdetect-kk-all":
+        detector = LangdetectDetector([REPO / "models/langid/langdetect-kk.json"], name="langdetect-kk-all")
+        return LanguageIdentifier(LanguageSettings(detector="langdetect-kk"), detector=detector)
     if name == "lingua-wide":
         settings = LanguageSettings(detector="lingua", languages=WIDE_LANGUAGES)
         ident = LanguageIdentifier(settings, detector=LinguaDetector(WIDE_LANGUAGES))
@@ -162,7 +167,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.limit, args.passages, args.langdetect_passages = 200, 2000, 200
-    names = list(DETECTOR_NAMES) + ["lingua-wide"]
+    names = list(DETECTOR_NAMES) + ["langdetect-kk-all", "lingua-wide"]
     print(f"# bench_language: detectors {names}; default detector: {LanguageSettings().detector}, "
           f"languages {LanguageSettings().languages}")
     accuracy_section(names, args.limit)

@@ -3,7 +3,8 @@
 Every detector maps a batch of texts to `(lang, confidence)` pairs (ISO 639-1, "und" when it
 abstains). The names:
 
-- `langdetect`: langdetect 1.0.9 with its 55 stock profiles (no Kazakh).
+- `langdetect`: langdetect 1.0.9 with its 55 stock profiles (no Kazakh), restricted to the configured
+  languages by a prior map.
 - `langdetect-kk`: the same plus our Kazakh profile (`models/langid/langdetect-kk.json`).
 - `lingua`: lingua-language-detector restricted to the configured languages, preloaded.
 - `py3langid`: py3langid restricted to the configured languages, probabilities normalised.
@@ -111,13 +112,23 @@ class Py3langidDetector:
 
 
 class LangdetectDetector:
-    """langdetect with the stock profiles, optionally plus extra ones (the Kazakh profile)."""
+    """langdetect with the stock profiles, optionally plus extra ones (the Kazakh profile).
 
-    def __init__(self, extra_profiles: Sequence[str | Path] = (), name: str = "langdetect"):
+    With `languages`, a prior map gives every other profile probability zero, which restricts
+    langdetect to those languages (those it has a profile for: plain langdetect has no `kk`).
+    """
+
+    def __init__(self, extra_profiles: Sequence[str | Path] = (), name: str = "langdetect",
+                 languages: Sequence[str] | None = None):
         from pipeline.language.langdetect_kk import make_factory
 
         self.name = name
         self._factory = make_factory(extra_profiles, seed=0)
+        self._prior: dict[str, float] | None = None
+        if languages is not None:
+            self._prior = {code: 1.0 for code in self._factory.get_lang_list() if code.split("-")[0] in languages}
+            if not self._prior:
+                raise PipelineError(f"params.yaml language.languages: langdetect has none of {list(languages)}.")
 
     def detect_many(self, texts: Sequence[str]) -> list[tuple[str, float]]:
         """Top language (zh-cn / zh-tw reported as zh) and its probability."""
@@ -126,6 +137,8 @@ class LangdetectDetector:
         out = []
         for text in texts:
             detector = self._factory.create()
+            if self._prior is not None:
+                detector.set_prior_map(self._prior)
             detector.append(text)
             try:
                 best = detector.get_probabilities()[0]
@@ -320,8 +333,8 @@ def build_detector(name: str, languages: Sequence[str], models_dir: str | Path =
     if name == "py3langid":
         return Py3langidDetector(languages)
     if name == "langdetect":
-        return LangdetectDetector()
+        return LangdetectDetector(languages=languages)
     if name == "langdetect-kk":
-        return LangdetectDetector([models / KAZAKH_PROFILE.name], name="langdetect-kk")
+        return LangdetectDetector([models / KAZAKH_PROFILE.name], name="langdetect-kk", languages=languages)
     raise PipelineError(f"params.yaml language.detector: unknown detector '{name}'. "
                         f"Choose one of {list(DETECTOR_NAMES)}.")
