@@ -96,99 +96,137 @@ class TopicsResult:
     model: object = field(default=None, repr=False)
 
 
-def analyse(corpus: pd.DataFrame, embeddings: np.ndarray, entities: pd.DataFrame,
-            topic_settings: TopicSettings, compare_settings: CompareSettings,
-            embedder: Embedder | None = None, notes: list[str] | None = None) -> TopicsResult:
-    """Fit topics on `corpus` (one row per passage) and compare groups of documents."""
-    notes = list(notes or [])
-    column = compare_settings.group_column
-    groups = compare.check_group_column(corpus, column, list(compare_settings.groups))
-    texts = corpus["text"].tolist()
-    fit = fit_topics(texts, embeddings, topic_settings, embedder)
-    topics = fit.topics
+@dataclass
+class TermCounts:
+    """Passage × term counts shared by topic description and group comparison."""
+
+    counts: object  # scipy.sparse.csr_matrix
+    vocabulary: np.ndarray
+
+
+def count_terms(texts: list[str], settings: TopicSettings) -> TermCounts:
+    """Count topic-word candidates in every passage (multilingual tokens, stop words removed)."""
+    vectorizer = make_vectorizer(len(texts), settings.min_df, settings.max_df)
+    counts = vectorizer.fit_transform(texts).tocsr()
+    return TermCounts(counts, vectorizer.get_feature_names_out().astype(str))
+
+
+def describe_topics(corpus: pd.DataFrame, embeddings: np.ndarray, topics: np.ndarray, words: TermCounts,
+                    settings: TopicSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """topics.parquet (label, per-language terms, representatives, coherence) and assignments.parquet."""
     langs = corpus["lang"].to_numpy(dtype=object).astype(str)
     pids = corpus["passage_id"].to_numpy(dtype=object).astype(str)
-
-    vectorizer = make_vectorizer(len(texts), topic_settings.min_df, topic_settings.max_df)
-    counts = vectorizer.fit_transform(texts).tocsr()
-    vocabulary = vectorizer.get_feature_names_out().astype(str)
-    top = terms.top_terms_by_language(counts, vocabulary, topics, langs, topic_settings.n_top_terms)
-    reps = terms.representative_passages(embeddings, topics, pids, topic_settings.n_representative)
-    coherence = terms.npmi_coherence(counts, vocabulary, langs, top, topics)
-
-    topic_rows, labels = [], {}
+    top = terms.top_terms_by_language(words.counts, words.vocabulary, topics, langs, settings.n_top_terms)
+    reps = terms.representative_passages(embeddings, topics, pids, settings.n_representative)
+    coherence = terms.npmi_coherence(words.counts, words.vocabulary, langs, top, topics)
+    rows = []
     for topic in sorted(set(topics.tolist())):
         mask = topics == topic
         lang_sizes = pd.Series(langs[mask]).value_counts().sort_index().to_dict()
-        labels[topic] = terms.make_label(topic, top.get(topic, {}), lang_sizes)
-        topic_rows.append({
-            "topic_id": int(topic), "label": labels[topic], "size": int(mask.sum()),
+        rows.append({
+            "topic_id": int(topic),
+            "label": terms.make_label(topic, top.get(topic, {}), lang_sizes),
+            "size": int(mask.sum()),
             "top_terms": json.dumps(top.get(topic, {}), ensure_ascii=False, sort_keys=True),
             "representative_passages": json.dumps(reps[topic], ensure_ascii=False),
             "n_docs": int(corpus.loc[mask, "doc_id"].nunique()),
             "languages": json.dumps({k: int(v) for k, v in lang_sizes.items()}, sort_keys=True),
             "coherence": coherence.get(topic, float("nan")),
         })
-    topic_table = pd.DataFrame(topic_rows)
-
     assignments = pd.DataFrame({
         "passage_id": pids, "doc_id": corpus["doc_id"].astype(str).to_numpy(), "topic_id": topics,
         "probability": terms.centroid_similarity(embeddings, topics), "lang": langs,
     })
+    return pd.DataFrame(rows), assignments
 
+
+@dataclass
+class Comparison:
+    """The group-comparison tables, the per-group sizes and the plain-language notes."""
+
+    prevalence: pd.DataFrame
+    differences: pd.DataFrame
+    distinctive_terms: pd.DataFrame
+    topic_group_terms: pd.DataFrame
+    entity_emphasis: pd.DataFrame
+    groups: dict
+    notes: list[str]
+
+
+def compare_groups(corpus: pd.DataFrame, assignments: pd.DataFrame, words: TermCounts, labels: dict[int, str],
+                   entities: pd.DataFrame, settings: CompareSettings, n_topic_terms: int) -> Comparison:
+    """Prevalence with document-bootstrap intervals, pairwise differences, terms, entities."""
+    notes: list[str] = []
+    column = settings.group_column
+    groups = compare.check_group_column(corpus, column, list(settings.groups))
     group = compare.group_values(corpus, column).to_numpy(dtype=object).astype(str)
     included = np.isin(group, groups)
     if (~included).any():
         left_out = corpus.loc[~included]
         notes.append(f"{len(left_out)} passage(s) from {left_out['doc_id'].nunique()} document(s) have no "
                      f"value (or a value not in compare.groups) in '{column}' and are left out of the comparison.")
-    assign_groups = assignments.assign(group=group)[included]
-    boot = compare.bootstrap_prevalence(assign_groups, groups, compare_settings)
-    too_small = {g for g in groups if boot.n_docs[g] < compare_settings.min_docs_per_group}
-    prevalence = compare.prevalence_table(boot, column, compare_settings.ci_level)
-    differences = compare.difference_table(boot, column, compare_settings.ci_level, too_small)
-    for g in groups:
-        if g in too_small:
-            notes.append(f"Group '{g}' has {boot.n_docs[g]} document(s), fewer than compare.min_docs_per_group="
-                         f"{compare_settings.min_docs_per_group}: its intervals only resample those few documents "
-                         f"and no difference involving it is marked distinguishable.")
-    notes += compare.difference_notes(differences, compare_settings.ci_level, labels)
-    distinct = compare.distinctive_terms(counts[included], vocabulary, langs[included], group[included],
-                                         groups, column, compare_settings)
-    for lang, only in compare.languages_with_one_group(langs[included], group[included], groups).items():
-        notes.append(f"All '{lang}' passages come from group '{only}': no distinctive {lang} terms can be "
-                     f"computed against the other groups.")
-    per_topic = compare.topic_group_terms(counts[included], vocabulary, topics[included], group[included],
-                                          groups, topic_settings.n_top_terms, compare_settings.prior_size)
+    boot = compare.bootstrap_prevalence(assignments.assign(group=group)[included], groups, settings)
+    too_small = {g for g in groups if boot.n_docs[g] < settings.min_docs_per_group}
+    prevalence = compare.prevalence_table(boot, column, settings.ci_level)
+    differences = compare.difference_table(boot, column, settings.ci_level, too_small)
+    notes += [f"Group '{g}' has {boot.n_docs[g]} document(s), fewer than compare.min_docs_per_group="
+              f"{settings.min_docs_per_group}: its intervals only resample those few documents "
+              f"and no difference involving it is marked distinguishable." for g in groups if g in too_small]
+    notes += compare.difference_notes(differences, settings.ci_level, labels)
+
+    counts, langs, topics = words.counts[included], assignments["lang"].to_numpy()[included], \
+        assignments["topic_id"].to_numpy()[included]
+    distinct = compare.distinctive_terms(counts, words.vocabulary, langs, group[included], groups, column, settings)
+    notes += [f"All '{lang}' passages come from group '{only}': no distinctive {lang} terms can be computed "
+              f"against the other groups."
+              for lang, only in compare.languages_with_one_group(langs, group[included], groups).items()]
+    per_topic = compare.topic_group_terms(counts, words.vocabulary, topics, group[included], groups,
+                                          n_topic_terms, settings.prior_size)
     per_topic["terms"] = per_topic["terms"].map(lambda t: json.dumps(t, ensure_ascii=False))
     doc_group = corpus.assign(group=group).drop_duplicates("doc_id").set_index("doc_id")["group"]
-    emphasis = compare.entity_emphasis(entities, doc_group, groups, column, compare_settings)
+    emphasis = compare.entity_emphasis(entities, doc_group, groups, column, settings)
     if entities.empty:
         notes.append("No entity mentions were available, so entity_emphasis.parquet is empty.")
+    sizes = {g: {"n_docs": boot.n_docs[g], "n_passages": boot.n_passages[g], "too_small": g in too_small}
+             for g in groups}
+    return Comparison(prevalence, differences, distinct, per_topic, emphasis, sizes, notes)
 
-    lang_set = sorted(set(langs.tolist()))
-    if len(lang_set) == 1:
-        notes.append(f"All passages are in one language ({lang_set[0]}): topics cannot be checked across languages.")
-    outlier_share = float((topics == -1).mean())
-    n_topics = int(len(set(topics.tolist()) - {-1}))
+
+def analyse(corpus: pd.DataFrame, embeddings: np.ndarray, entities: pd.DataFrame,
+            topic_settings: TopicSettings, compare_settings: CompareSettings,
+            embedder: Embedder | None = None, notes: list[str] | None = None) -> TopicsResult:
+    """Fit topics on `corpus` (one row per passage, with `lang`) and compare groups of documents."""
+    notes = list(notes or [])
+    compare.check_group_column(corpus, compare_settings.group_column, list(compare_settings.groups))
+    texts = corpus["text"].tolist()
+    fit = fit_topics(texts, embeddings, topic_settings, embedder)
+    topics = fit.topics
+    words = count_terms(texts, topic_settings)
+    topic_table, assignments = describe_topics(corpus, embeddings, topics, words, topic_settings)
+    labels = dict(zip(topic_table["topic_id"], topic_table["label"], strict=True))
+    comparison = compare_groups(corpus, assignments, words, labels, entities, compare_settings,
+                                topic_settings.n_top_terms)
+    notes += comparison.notes
+
+    languages = sorted(set(assignments["lang"]))
+    if len(languages) == 1:
+        notes.append(f"All passages are in one language ({languages[0]}): topics cannot be checked across languages.")
     if fit.outliers_before_reduction:
         notes.append(f"HDBSCAN left {fit.outliers_before_reduction} passage(s) as outliers; after "
                      f"reduce_outliers ({topic_settings.outlier_strategy}) {int((topics == -1).sum())} remain.")
-    coherent = [v for k, v in coherence.items() if k != -1]
+    real = topic_table[topic_table["topic_id"] != -1]
     metrics = {
-        "n_topics": n_topics,
-        "outlier_share": round(outlier_share, 6),
+        "n_topics": int(len(real)),
+        "outlier_share": round(float((topics == -1).mean()), 6),
         "outlier_share_before_reduction": round(fit.outliers_before_reduction / len(topics), 6),
-        "coherence": round(float(np.mean(coherent)), 6) if coherent else None,
+        "coherence": round(float(real["coherence"].mean()), 6) if real["coherence"].notna().any() else None,
         "n_passages": int(len(topics)),
         "n_documents": int(corpus["doc_id"].nunique()),
-        "cross_language_topics": int(sum(1 for t in topic_rows if t["topic_id"] != -1
-                                         and len(json.loads(t["languages"])) > 1)),
+        "cross_language_topics": int(sum(len(json.loads(x)) > 1 for x in real["languages"])),
     }
     groups_json = {
-        "group_column": column,
-        "groups": {g: {"n_docs": boot.n_docs[g], "n_passages": boot.n_passages[g], "too_small": g in too_small}
-                   for g in groups},
+        "group_column": compare_settings.group_column,
+        "groups": comparison.groups,
         "min_docs_per_group": compare_settings.min_docs_per_group,
         "ci_level": compare_settings.ci_level,
         "n_boot": compare_settings.n_boot,
@@ -198,7 +236,8 @@ def analyse(corpus: pd.DataFrame, embeddings: np.ndarray, entities: pd.DataFrame
         "clustering": fit.plan.as_dict(),
         "notes": notes,
     }
-    return TopicsResult(topic_table, assignments, prevalence, differences, distinct, per_topic, emphasis,
+    return TopicsResult(topic_table, assignments, comparison.prevalence, comparison.differences,
+                        comparison.distinctive_terms, comparison.topic_group_terms, comparison.entity_emphasis,
                         groups_json, metrics, fit.model)
 
 
