@@ -105,3 +105,14 @@ def test_detect_language_refuses_a_non_utf8_file_by_name(tmp_path, capsys):
     assert main(["detect-language", str(source)]) == 2
     err = capsys.readouterr().err
     assert "cp1251.txt" in err and "not UTF-8" in err
+
+
+def test_an_empty_passage_table_gives_an_empty_typed_output(tmp_path):
+    empty = tmp_path / "empty.parquet"
+    pd.DataFrame({"passage_id": pd.Series([], dtype=str), "text": pd.Series([], dtype=str)}).to_parquet(empty)
+    from pipeline.language.identify import LanguageIdentifier
+    from pipeline.language.stage import identify_passages, read_passages
+
+    frame = identify_passages(read_passages(empty), LanguageIdentifier(), progress=False)
+    assert len(frame) == 0
+    assert frame["lang"].dtype != float and frame["confidence"].dtype == float

@@ -55,7 +55,8 @@ def identify_passages(passages: pd.DataFrame, identifier: LanguageIdentifier, pr
         "confidence": [float(r["confidence"]) for r in results],
         "detector": identifier.detector_name,
         "segments": [json.dumps(r["segments"], ensure_ascii=False, sort_keys=True) for r in results],
-    }, columns=OUTPUT_COLUMNS)
+    }, columns=OUTPUT_COLUMNS).astype({"passage_id": str, "doc_id": str, "lang": str, "script": str,
+                                        "confidence": float, "detector": str, "segments": str})
 
 
 def corpus_summary(languages: pd.DataFrame) -> dict:
