@@ -36,7 +36,7 @@ def test_contract_outputs_load_with_json_columns_parsed(project):
 
 def test_missing_required_output_names_the_stage_to_run(project):
     (project / "outputs" / "entities.parquet").unlink()
-    with pytest.raises(PipelineError, match=r"entities\.parquet \(stage 'entities'\).*dvc repro"):
+    with pytest.raises(PipelineError, match=r"stage 'entities': entities\.parquet\n.*dvc repro"):
         load_inputs(project / "outputs", project)
 
 

@@ -122,7 +122,7 @@ def test_cli_without_upstream_outputs_exits_2_naming_the_stages(tmp_path, capsys
                  "--params", str(tmp_path / "params.yaml"), "--root", str(tmp_path)])
     err = capsys.readouterr().err
     assert code == 2
-    assert "passages.parquet (stage 'ingest')" in err and "dvc repro" in err
+    assert "stage 'ingest': passages.parquet, ingest_report.json" in err and "dvc repro topics" in err
     assert not (tmp_path / "r").exists()
 
 

@@ -128,13 +128,13 @@ def load_inputs(outputs_dir: str | Path, root: str | Path = ".", *, allow_stale:
     values: dict[str, Any] = {}
     missing_optional: dict[str, str] = {}
     paths: dict[str, Path] = {}
-    absent_required: list[str] = []
+    absent_required = False
     for spec in INPUTS:
         path = input_path(spec, outputs_dir, root)
         paths[spec.key] = path
         if not path.exists():
             if spec.required:
-                absent_required.append(f"{path} (stage '{spec.stage}')")
+                absent_required = True
             else:
                 missing_optional[spec.key] = (f"not available: run `dvc repro {spec.stage}` to produce "
                                               f"{shown_path(path, root)}")
@@ -145,10 +145,14 @@ def load_inputs(outputs_dir: str | Path, root: str | Path = ".", *, allow_stale:
             value = _parse_json_column(value, column, path, spec)
         values[spec.key] = value
     if absent_required:
-        stages = sorted({s.stage for s in INPUTS if s.required and not input_path(s, outputs_dir, root).exists()})
+        by_stage: dict[str, list[str]] = {}  # pipeline order: INPUTS lists stages upstream first
+        for spec in INPUTS:
+            if spec.required and not input_path(spec, outputs_dir, root).exists():
+                by_stage.setdefault(spec.stage, []).append(spec.path)
+        lines = [f"stage '{stage}': {', '.join(paths)}" for stage, paths in by_stage.items()]
         raise PipelineError(
-            "the report needs upstream outputs that do not exist yet: " + "; ".join(absent_required)
-            + f". Run `dvc repro` (or the stage(s) {', '.join(stages)} in order) first."
+            f"the report needs upstream outputs missing from {outputs_dir}:\n  " + "\n  ".join(lines)
+            + f"\nRun `dvc repro` (or `dvc repro {list(by_stage)[-1]}`) first."
         )
     produced = {input_path(s, outputs_dir, root).resolve(): s.stage for s in INPUTS if s.key in values}
     stale = find_stale(root.resolve(), outputs_dir.resolve(), produced)
