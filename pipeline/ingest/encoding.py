@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.ingest.problems import DocumentProblem
@@ -35,6 +36,9 @@ SINGLE_BYTE_CANDIDATES = ("cp1251", "kz1048", "cp1252")
 # decoding (™, ¤, ‰, ¦, control characters ...) suggests the wrong code page.
 COMMON_SYMBOLS = frozenset("«»—–‑„“”‘’‚…№•·°§©®±×÷€′″‰\u00a0\u00ad")
 WORD = re.compile(r"[^\W\d_]+")
+NON_ASCII_SYMBOL = re.compile(r"[^\w\s\x00-\x7f]")
+OTHER_SCRIPT_LETTER = re.compile(r"[^\W\d_\x00-\x7f\u00c0-\u024f\u0400-\u04ff]")
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0e-\x1f]")
 BINARY_SIGNATURES = {
     b"%PDF-": "a PDF",
     b"PK\x03\x04": "a ZIP archive (a .docx, .xlsx or .zip)",
@@ -118,14 +122,14 @@ def _utf16_without_bom(raw: bytes) -> str:
 def _looks_like_text(text: str) -> bool:
     """Mostly letters, digits, spaces and punctuation; almost no control characters."""
     sample = text[:20_000]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    controls = len(CONTROL_CHARACTER.findall(sample))
     private = sum(1 for ch in sample if "\ue000" <= ch <= "\uf8ff" or "\ud800" <= ch <= "\udfff")
     return controls + private <= 0.01 * len(sample)
 
 
 def _refuse_control_characters(text: str) -> None:
     sample = text[:100_000]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    controls = len(CONTROL_CHARACTER.findall(sample))
     if controls > max(3, 0.01 * len(sample)):
         raise DocumentProblem(
             f"the file has {controls} control characters: it looks binary, not text. "
@@ -153,40 +157,35 @@ def plausibility(text: str, encoding: str) -> int:
     """Score how natural a single-byte decoding looks: plausible words minus implausible ones.
 
     Only words with non-ASCII letters count (pure ASCII reads the same in every candidate).
+    Each distinct word is judged once and weighted by its frequency.
     """
     alphabets = SINGLE_BYTE_ALPHABETS.get(encoding, ())
-    score = 0
-    for word in WORD.findall(text):
-        if word.isascii():
-            continue
-        lower = word.lower()
-        if not (word.islower() or word.isupper() or word.istitle()):
-            score -= 1  # "ҰҚһәҢГ": real words are lower, Title or UPPER case
-            continue
-        scripts = {_script(ch) for ch in lower}
-        cyrillic = {ch for ch in lower if _script(ch) == "Cyrl"}
-        if scripts == {"Cyrl"}:
-            score += 1 if any(set(lower) <= alphabet for alphabet in alphabets) else -1
-        elif scripts == {"Latn"}:
-            accented = sum(1 for ch in lower if not ch.isascii())
-            score += 1 if accented * 2 <= len(lower) else -1
-        elif scripts == {"Latn", "Cyrl"} and any(cyrillic <= alphabet for alphabet in alphabets) and (
-            cyrillic <= CYRILLIC_LOOKALIKES or {ch for ch in lower if ch.isascii()} <= LATIN_LOOKALIKES
-        ):
-            score += 1  # a real typo: "Тoday" typed with a Cyrillic Т, "бiлiм" with a Latin i
-        else:
-            score -= 1
-    score -= sum(1 for ch in text if not ch.isascii() and not ch.isalpha() and not ch.isspace()
-                 and ch not in COMMON_SYMBOLS)
-    return score
+    words = Counter(w for w in WORD.findall(text) if not w.isascii())
+    score = sum(count * _word_score(word, alphabets) for word, count in words.items())
+    symbols = Counter(NON_ASCII_SYMBOL.findall(text))
+    return score - sum(count for ch, count in symbols.items() if ch not in COMMON_SYMBOLS)
 
 
-def _script(ch: str) -> str:
-    if ch.isascii() or "\u00c0" <= ch <= "\u024f":
-        return "Latn"
-    if "\u0400" <= ch <= "\u04ff":
-        return "Cyrl"
-    return "other"
+def _word_score(word: str, alphabets: tuple[frozenset[str], ...]) -> int:
+    """+1 for a word that reads naturally in this code page, -1 otherwise."""
+    if not (word.islower() or word.isupper() or word.istitle()):
+        return -1  # "ҰҚһәҢГ": real words are lower, Title or UPPER case
+    lower = word.lower()
+    if OTHER_SCRIPT_LETTER.search(lower):
+        return -1  # Greek, Arabic ... from a single-byte code page: mojibake
+    letters = set(lower)
+    cyrillic = {ch for ch in letters if "\u0400" <= ch <= "\u04ff"}
+    if len(cyrillic) == len(letters):
+        return 1 if any(letters <= alphabet for alphabet in alphabets) else -1
+    if not cyrillic:
+        accented = sum(1 for ch in lower if not ch.isascii())
+        return 1 if accented * 2 <= len(lower) else -1
+    latin = letters - cyrillic
+    if any(cyrillic <= alphabet for alphabet in alphabets) and (
+        cyrillic <= CYRILLIC_LOOKALIKES or latin <= LATIN_LOOKALIKES
+    ):
+        return 1  # a real typo: "Тoday" typed with a Cyrillic Т, "бiлiм" with a Latin i
+    return -1
 
 
 def _best_single_byte(raw: bytes) -> Decoded:
