@@ -51,8 +51,8 @@ def register(subparsers) -> None:
 
     build = subparsers.add_parser(
         "build-language-models",
-        help="Rebuild models/langid/ (langdetect Kazakh profile, romanized-Russian model) from shipped data.",
-        description="Train the langdetect Kazakh profile and the romanized-Russian model on the TRAIN split "
+        help="Rebuild models/langid/ (langdetect Kazakh profile, romanized and kk/ru character models) from shipped data.",
+        description="Train the langdetect Kazakh profile, the romanized-Russian model and the kk/ru model on the TRAIN split "
                     "of the shipped gold sentences and write them to models/langid/.",
     )
     build.add_argument("--out", default="models/langid", help="output directory (default: %(default)s)")
