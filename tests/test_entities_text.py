@@ -179,3 +179,9 @@ def test_a_quoted_name_is_an_organisation_not_a_person():
     start = line.index("Sana")
     assert not plausible_person("Sana", line, start, start + 4)
     assert plausible_person("Takir Balykbayev", "Rector Takir Balykbayev noted", 7, 23)
+
+
+def test_romanized_russian_or_kazakh_name_is_a_person_by_its_surname_suffix():
+    line = "The Russian ‘polit-technologist’ Aleksej Babočkin, an expert at the Moscow ‘Royal Policy Fund’"  # corpus 001
+    assert _spans(line, "en", "PERSON") == ["Aleksej Babočkin"]
+    assert _spans("But Hantuchova won the match.", "en", "PERSON") == []

@@ -12,7 +12,8 @@ Research", "UNESCO Institute for Statistics") are not universities.
 
 PERSON by form: academic texts cite people as initials + surname ("K. K. Tokayev",
 "L.L.Rybakovsky", "Е. Е. Письменная") or surname + two initials ("Bulatbaeva A.A."), a form
-small news-trained models often miss or swallow into a neighbouring entity.
+small news-trained models often miss or swallow into a neighbouring entity; a romanized
+Russian/Kazakh name is recognised by its surname suffix ("Aleksej Babočkin").
 
 AGREEMENT covers agreements, treaties, memoranda, laws, decrees, resolutions and programmes:
 - specific (`specific=True`): a title or number identifies one document ("Law ... No. 285-V",
@@ -158,9 +159,22 @@ _PERSON_INITIALS_AFTER = re.compile(
     rf"(?<![\w.])(?<!\.\s){_NAME_WORD}\s+(?:[{_LU}{_CU}]\.\s?){{2,3}}(?![\w])(?!\s*[{_LU}{_CU}][a-z{_CL}])")
 
 
+# Romanized Russian/Kazakh surnames carry their suffix (Babočkin, Aliaskarov, Bejsembaev,
+# Ryazantsev, Pysmennaya, Tokayuly): two capitalised words, one of them with such a suffix, are a
+# person's name in texts about the region even where an English news model sees none.
+_SURNAME_SUFFIX = (r"(?:ov|ev|yov|ova|eva|yova|kin|kina|enko|sky|skiy|skii|skaya|ovich|evich|ovna|evna"
+                   r"|bayev|baev|bekov|uly|kyzy|tsev|tseva|shvili|yan)")
+_LATIN_NAME = r"[A-Z][a-zà-žA-Z'’-]*[a-zà-ž]"
+_PERSON_SLAVIC = re.compile(
+    r"(?<![\w.-])(?!(?:But|And|The|In|On|At|As|For|If|When|While|After|Before|Since|So|Yet|Or|Of|By|With|From"
+    r"|To|This|That|Then|Now|Also|Even|Only|President|Minister|Rector|Professor)\s)"
+    rf"(?:{_LATIN_NAME}{_SURNAME_SUFFIX}\s+{_LATIN_NAME}|{_LATIN_NAME}\s+{_LATIN_NAME}{_SURNAME_SUFFIX})(?![\w-])")
+
+
 def _people(text: str) -> list[RuleMatch]:
     out = [RuleMatch(m.start(), m.end(), "PERSON", rule="person:initials")
            for pattern in (_PERSON_INITIALS_FIRST, _PERSON_INITIALS_AFTER) for m in pattern.finditer(text)]
+    out += [RuleMatch(m.start(), m.end(), "PERSON", rule="person:surname-suffix") for m in _PERSON_SLAVIC.finditer(text)]
     return [RuleMatch(r.start, r.start + len(text[r.start:r.end].rstrip()), r.label, rule=r.rule) for r in out]
 
 
