@@ -185,3 +185,8 @@ def test_romanized_russian_or_kazakh_name_is_a_person_by_its_surname_suffix():
     line = "The Russian ‘polit-technologist’ Aleksej Babočkin, an expert at the Moscow ‘Royal Policy Fund’"  # corpus 001
     assert _spans(line, "en", "PERSON") == ["Aleksej Babočkin"]
     assert _spans("But Hantuchova won the match.", "en", "PERSON") == []
+
+
+def test_kazakh_case_suffixes_after_a_surname_do_not_change_the_person_key():
+    assert person_key("М. Д. Исаеваға") == person_key("Исаева") == person_key("Isayeva")
+    assert person_key("Дулатовтың") == person_key("Дулатов")

@@ -28,7 +28,7 @@ _NOT_A_NAME = frozenset(w.casefold() for w in """
 """.split())
 # Nouns that follow initials in institution names ("U.S. Army", "U.N. Security Council").
 _INSTITUTION_WORDS = frozenset("""army navy security council government department state court senate congress
-    parliament ministry agency bank union assembly committee""".split())
+    parliament ministry agency bank union assembly committee ltd inc llc gmbh plc corp""".split())
 _QUOTE_BEFORE = "«“„\"'‘"
 _QUOTE_AFTER = "»”“\"'’"
 _BAD_CHARS = re.compile(r"[\d/@:=_\\]|https?|www\.")

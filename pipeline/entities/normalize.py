@@ -136,12 +136,23 @@ def surname(text: str) -> str:
     return tokens[-1] if tokens else name
 
 
+# Kazakh case suffixes after a surname (Исаеваға, Дулатовтың, Ысмайыловпен), transliterated;
+# only removed when what remains ends like a surname, so other names are left alone.
+_KK_CASE_SUFFIXES = sorted("""tyn tin dyn din nyn nin ga ge ka ke ny ni dy di ty ti da de ta te dan den tan ten
+    nan nen men ben pen na ne""".split(), key=len, reverse=True)
+_SURNAME_STEM = re.compile(r"(?:ov|ev|in|ova|eva|ina)$")
+
+
 def fold_surname(token: str) -> str:
     """Key of one surname: transliterated, casefolded, gender/case endings removed."""
     toks = _tokens(token)
     if not toks:
         return ""
     t = "".join(toks)
+    for suffix in _KK_CASE_SUFFIXES:
+        if t.endswith(suffix) and _SURNAME_STEM.search(t[: -len(suffix)]) and len(t) - len(suffix) >= 4:
+            t = t[: -len(suffix)]
+            break
     for ending, repl in _SURNAME_ENDINGS:
         if t.endswith(ending) and len(t) - len(ending) >= 3:
             t = t[: -len(ending)] + repl

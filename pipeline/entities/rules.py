@@ -268,6 +268,9 @@ def find_rule_mentions(text: str, lang: str) -> list[RuleMatch]:
         out += _agreements_ru(text)
     if lang == "kk":
         out += _agreements_kk(text)
+    out = [r if not text[r.start:r.end].endswith((" ", "\n")) else
+           RuleMatch(r.start, r.start + len(text[r.start:r.end].rstrip()), r.label, r.specific, r.anaphoric, r.rule,
+                     r.alias_of) for r in out]
     return sorted(out, key=lambda r: (r.start, -r.end, r.label, r.rule))
 
 
