@@ -190,3 +190,10 @@ def test_romanized_russian_or_kazakh_name_is_a_person_by_its_surname_suffix():
 def test_kazakh_case_suffixes_after_a_surname_do_not_change_the_person_key():
     assert person_key("М. Д. Исаеваға") == person_key("Исаева") == person_key("Isayeva")
     assert person_key("Дулатовтың") == person_key("Дулатов")
+
+
+def test_an_academy_of_sciences_is_not_a_university():
+    assert _spans("Институт Российской академии наук провёл опрос.", "ru", "UNIVERSITY") == []
+    assert _spans("Russian Academy of Sciences", "en", "UNIVERSITY") == []
+    assert _spans("Russian Academy of National Economy and Public Administration", "en", "UNIVERSITY") == [
+        "Russian Academy of National Economy and Public Administration"]

@@ -71,6 +71,7 @@ _EN_UNIV = re.compile(
 # "chemical-technological university ‘D.I. Mendeleev’": lowercase head + quoted proper name
 _EN_UNIV_QUOTED = re.compile(
     rf"(?:\b[a-z][\w-]*\s+)?\b(?:university|institute|academy)\s+(?:named\s+after\s+)?{_QUOTED}")
+_ACADEMY_OF_SCIENCES = re.compile(r"(?i)\s*(?:of\s+Sciences\b|наук\b|ғылым)|Academy\s+of\s+Sciences|академи\w*\s+наук")
 _RESEARCH_ONLY = re.compile(r"\b(?:Research|Studies|Statistics|Strategic|Demographic)\b|исследован|зерттеу")
 
 # ---------------------------------------------------------------- Russian universities
@@ -80,7 +81,7 @@ _RU_UNIV = re.compile(
     rf"(?P<pre>(?:[{_CU}][{_CL}-]+{_RU_ADJ_END}|[{_CU}][{_CU}{_CL}-]+[{_CL}]{_RU_ADJ_END})"
     rf"(?:\s+[{_CL}-]+{_RU_ADJ_END}){{0,4}}\s+)"
     rf"(?P<head>{_RU_HEAD})"
-    rf"(?P<tail>(?:\s+(?!имени\b)[{_CL}]{{3,}}(?:ых|их|ов|ей|ы|и|ий|ия|ства|ния)(?![{_CL}])){{0,3}}"
+    rf"(?P<tail>(?:\s+(?!имени\b)[{_CL}]{{3,}}(?:ых|их|ого|его|ов|ей|ы|и|ий|ия|ства|ния)(?![{_CL}])){{0,3}}"
     rf"(?:\s+(?:имени|им\.)\s*(?:{_INITIALS})?(?:[{_CL}]{{1,3}}-)?[{_CU}][\w-]+(?:\s+[{_CU}][\w-]+)?)?"
     rf"(?:\s*«[^»\n]{{2,80}}»)?)"
 )
@@ -209,6 +210,8 @@ def _universities(text: str, lang: str) -> list[RuleMatch]:
             end = start + len(span)
             if m.group("head").startswith(("Institute", "инстит")) and _RESEARCH_ONLY.search(span):
                 continue
+            if _ACADEMY_OF_SCIENCES.search(span) or _ACADEMY_OF_SCIENCES.match(text, end):
+                continue  # academies of sciences are research bodies, not universities
             out.append(RuleMatch(start, end, "UNIVERSITY", rule=f"university:{pattern is _EN_UNIV and 'en' or lang}"))
             _add_abbreviation(text, start, end, out, "UNIVERSITY")
     for m in _EN_UNIV_QUOTED.finditer(text):
