@@ -13,12 +13,13 @@ from pipeline.report.table import Row, Table, fmt_number
 def build(inputs: ReportInputs, ctx: CorpusContext, settings: ReportSettings) -> dict[str, Any]:
     """Counts per group, language and document, and the documents ingest skipped."""
     p = ctx.passages
-    if "year" not in p.columns:
-        p = p.assign(year="")
+    for column in ("year", "format"):
+        if column not in p.columns:
+            p = p.assign(**{column: ""})
     docs = (p.groupby("doc_id", sort=True)
             .agg(title=("title", "first"), group=("group", "first"), passages=("passage_id", "size"),
                  words=("n_words", "sum"), langs=("lang", lambda s: ", ".join(sorted(set(s)))),
-                 year=("year", "first"))
+                 year=("year", "first"), format=("format", "first"))
             .reset_index())
     per_group = {g: {"documents": 0, "passages": 0, "words": 0} for g in ctx.groups}
     for g, sub in docs.groupby("group"):
@@ -28,10 +29,10 @@ def build(inputs: ReportInputs, ctx: CorpusContext, settings: ReportSettings) ->
                                                  documents=("doc_id", "nunique")).reset_index())
     lang_by_group = p.groupby(["lang", "group"]).agg(passages=("passage_id", "size"),
                                                       words=("n_words", "sum")).reset_index()
-    doc_table = Table("documents", ["Document", "Title", "Group", "Year", "Languages", "Passages", "Words"],
-                      limit=settings.table_rows, numeric=(5, 6))
+    doc_table = Table("documents", ["Document", "Title", "Group", "Year", "Format", "Languages", "Passages", "Words"],
+                      limit=settings.table_rows, numeric=(6, 7))
     for d in docs.sort_values(["group", "doc_id"]).itertuples():
-        doc_table.rows.append(Row([d.doc_id, d.title, d.group, str(d.year), d.langs,
+        doc_table.rows.append(Row([d.doc_id, d.title, d.group, str(d.year), str(d.format), d.langs,
                                    fmt_number(d.passages), fmt_number(d.words)], group=d.group))
     lang_table = Table("languages", ["Language", "Documents", "Passages", "Words"], limit=50, numeric=(1, 2, 3))
     for r in per_lang.itertuples():
