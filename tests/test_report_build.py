@@ -171,3 +171,16 @@ def test_method_lists_models_recorded_in_the_outputs(built):
     _, _, page = built
     assert '<td>entity backend</td><td dir="auto">gazetteer</td>' in page
     assert '<td>language detector</td><td dir="auto">fixture-script</td>' in page
+
+
+def test_allow_stale_builds_a_page_that_says_so(built, tmp_path):
+    import os
+
+    root, _, _ = built
+    copy = tmp_path / "stale"
+    shutil.copytree(root, copy)
+    later = (copy / "outputs" / "passages.parquet").stat().st_mtime + 60
+    os.utime(copy / "corpus" / "metadata.csv", (later, later))
+    page = _build(copy, allow_stale=True).index.read_text(encoding="utf-8")
+    assert "<b>Built from stale outputs</b>" in page
+    assert "run `dvc repro ingest`" in page
