@@ -240,3 +240,20 @@ def test_corrupt_model_directory_error_names_it_and_how_to_rebuild(tmp_path):
     (broken / "meta.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(PipelineError, match=rf"{broken}.*(corrupt|cannot be loaded).*Rebuild it"):
         BackendRegistry({"kk": f"spacy:{broken}"}).get("kk")
+
+
+@pytest.mark.skipif(not (REPO / "models/kk_ner").exists(), reason="models/kk_ner is built by the Kazakh NER stage")
+def test_kazakh_model_path_links_authors_to_their_english_names(extractor):
+    kk = "Бибіназ Әлманова, Лейла Деловарова, Сергей Рязанцев"  # corpus 002, Kazakh abstract
+    en = "Bibinaz Almanova, Leila Delovarova, Sergey Ryazantsev"
+    kk_ids = [m.canonical_id for m in _mentions(extractor, kk, "kk") if m.label == "PERSON"]
+    en_ids = [m.canonical_id for m in _mentions(extractor, en, "en") if m.label == "PERSON"]
+    assert kk_ids == en_ids and len(kk_ids) == 3
+
+
+@pytest.mark.skipif(not (REPO / "models/kk_ner").exists(), reason="models/kk_ner is built by the Kazakh NER stage")
+def test_kazakh_university_and_inflected_president_name(extractor):
+    line = ("Қазақстан Республикасының Президенті Қасым-Жомарт Тоқаев әл-Фараби атындағы Қазақ ұлттық "
+            "университетінде студенттермен кездесті.")
+    found = {(m.label, m.canonical_id) for m in _mentions(extractor, line, "kk")}
+    assert {("PERSON", "person:tokayev"), ("UNIVERSITY", "univ:kaznu")} <= found

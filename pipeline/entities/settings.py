@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pipeline.errors import PipelineError
 
 ALL_LABELS = ("UNIVERSITY", "PERSON", "AGREEMENT", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "DATE",
-              "LANGUAGE", "PRODUCT", "PROJECT")
+              "LANGUAGE", "PRODUCT", "PROJECT", "LAW")
 
 
 def _default_backends() -> dict[str, str]:
@@ -15,7 +15,7 @@ def _default_backends() -> dict[str, str]:
 
 
 def _default_labels() -> list[str]:
-    return ["UNIVERSITY", "PERSON", "AGREEMENT", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "DATE", "PROJECT"]
+    return ["UNIVERSITY", "PERSON", "AGREEMENT", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "DATE", "PROJECT", "LAW"]
 
 
 @dataclass
