@@ -21,6 +21,7 @@ from typing import Protocol
 from pipeline.errors import PipelineError
 from pipeline.language import letters
 from pipeline.language.charnb import CharNgramNB, softmax
+from pipeline.language.script import words_of
 
 MODELS_DIR = Path("models/langid")
 ROMANIZED_MODEL = MODELS_DIR / "romanized.npz"
@@ -302,11 +303,13 @@ class ProjectDetector:
 
 
 def _lowercase_words(text: str) -> str:
-    """Words starting in lowercase; all words, lower-cased, when the text is in capitals (titles)."""
-    words = text.split()
+    """Words starting in lowercase; all words, lower-cased, when the text is in capitals (titles).
+
+    Reads only the start of long texts: the evidence is capped anyway."""
+    words = words_of(text[: ROMANIZED_EVIDENCE_CHARS * 4])
     lower = [w for w in words if w[:1].islower()]
     if not lower and len(words) >= 3 and all(w.isupper() for w in words):
-        return text.lower()
+        return " ".join(words).lower()
     return " ".join(lower)
 
 

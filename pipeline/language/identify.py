@@ -24,6 +24,7 @@ from pipeline.language.segments import Sentence, may_switch_language, split_sent
 from pipeline.language.settings import LanguageSettings
 
 UNDETERMINED = "und"
+_CONTENT_CHECK_LETTERS = 16  # above script.linguistic_content's abbreviation limit (< 12 letters)
 
 
 def sample_long_text(text: str, max_chars: int) -> str:
@@ -111,11 +112,14 @@ class LanguageIdentifier:
     def _detect_texts(self, texts: Sequence[str]) -> tuple[list[dict], np.ndarray]:
         """Language of each text on its own (no segments), and the letter profile of each text."""
         stripped = [scripts.strip_non_linguistic(t) for t in texts]
-        contents = [scripts.content_words(t) for t in stripped]
+        rows = letters.profiles(stripped)
+        # Word extraction only where it changes the answer: short texts (a lone abbreviation is no
+        # language) and bracketed notes; detectors ignore digits and punctuation themselves.
+        contents = [scripts.content_words(t) if n < _CONTENT_CHECK_LETTERS or "[" in t else t
+                    for t, n in zip(stripped, letters.letters_in(rows).tolist(), strict=True)]
         ask = [i for i, c in enumerate(contents) if c]
         found = dict(zip(ask, self.detector.detect_many([contents[i] for i in ask]), strict=True))
         out = []
-        rows = letters.profiles(stripped)
         for i, script in enumerate(letters.scripts_of(rows)):
             lang, confidence = found.get(i, (UNDETERMINED, 0.0))
             if lang != UNDETERMINED and confidence < self.settings.min_confidence:
