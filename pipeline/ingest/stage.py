@@ -20,6 +20,7 @@ from pipeline.errors import PipelineError
 from pipeline.ingest.metadata import (
     ENCODING_COLUMN,
     REQUIRED_COLUMNS,
+    MetadataRow,
     check_rows,
     orphan_files,
     read_metadata,
@@ -94,16 +95,7 @@ def ingest_corpus(corpus_dir: str | Path, settings: IngestSettings) -> IngestRes
                              "encoding": document.encoding, "passages": len(passages),
                              "source_chars": len(document.source_text),
                              "passage_chars": sum(p.n_chars for p in passages)})
-        metadata_values = {c: row.values.get(c, "") for c in metadata.columns if c != ENCODING_COLUMN}
-        metadata_values["file"] = row.file
-        for passage in passages:
-            records.append({
-                "doc_id": row.doc_id, "passage_id": passage.passage_id, "passage_index": passage.passage_index,
-                "text": passage.text, "source_start": passage.source_start, "source_end": passage.source_end,
-                "offset_map": passage.offset_map, "n_chars": passage.n_chars, "n_words": passage.n_words,
-                "format": fmt, "encoding": document.encoding, "kind": passage.kind,
-                **{k: v for k, v in metadata_values.items() if k != "doc_id"},
-            })
+        records.extend(_passage_records(row, metadata.columns, fmt, document.encoding, passages))
     problems.sort(key=lambda p: (p.row is None, p.row or 0, p.file))
     if problems and settings.strict:
         listing = "\n".join(f"  - {p.describe(str(corpus / 'metadata.csv'))}" for p in problems)
@@ -124,6 +116,19 @@ def ingest_corpus(corpus_dir: str | Path, settings: IngestSettings) -> IngestRes
         "per_document": per_document,
     }
     return IngestResult(frame, report, time.perf_counter() - began)
+
+
+def _passage_records(row: MetadataRow, columns: list[str], fmt: str, encoding: str,
+                     passages: list[Passage]) -> list[dict[str, object]]:
+    """One output row per passage, with the document's metadata (strings, as entered)."""
+    metadata = {c: row.values.get(c, "") for c in columns if c not in (ENCODING_COLUMN, "doc_id")}
+    metadata["file"] = row.file
+    return [{
+        "doc_id": row.doc_id, "passage_id": p.passage_id, "passage_index": p.passage_index, "text": p.text,
+        "source_start": p.source_start, "source_end": p.source_end, "offset_map": p.offset_map,
+        "n_chars": p.n_chars, "n_words": p.n_words, "format": fmt, "encoding": encoding, "kind": p.kind,
+        **metadata,
+    } for p in passages]
 
 
 def _frame(records: list[dict[str, object]], columns: list[str]) -> pd.DataFrame:
