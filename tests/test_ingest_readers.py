@@ -143,3 +143,10 @@ def test_html_menus_share_buttons_and_cookie_notices_are_furniture():
             '<div class="cookie-banner">We use cookies.</div><aside>Related news</aside>')
     _, passages = read(page.encode(), "html")
     assert [p.text for p in passages] == [ENGLISH]
+
+
+def test_web_page_saved_as_txt_is_read_as_html():
+    document, passages = read(PAGE.encode("utf-8"), "txt")
+    assert document.format == "html"
+    assert "Subscribe" not in " ".join(p.text for p in passages)
+    assert passages[1].text == ENGLISH

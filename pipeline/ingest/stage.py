@@ -89,6 +89,7 @@ def ingest_corpus(corpus_dir: str | Path, settings: IngestSettings) -> IngestRes
         except OSError as exc:
             problems.append(Skipped(row.doc_id, row.file, row.row, f"cannot be read ({exc.strerror}). Check its permissions."))
             continue
+        fmt = document.format  # a web page saved as .txt was read as html
         formats[fmt] += 1
         encodings[document.encoding or "(binary format)"] += 1
         per_document.append({"doc_id": row.doc_id, "file": row.file, "row": row.row, "format": fmt,

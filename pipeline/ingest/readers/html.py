@@ -190,7 +190,11 @@ def _decode_html(raw: bytes, encoding: str | None) -> Decoded:
 
 def read_html(raw: bytes, encoding: str | None = None) -> SourceDocument:
     """Decode an HTML file and extract its visible text blocks."""
-    decoded = _decode_html(raw, encoding)
+    return html_document(_decode_html(raw, encoding))
+
+
+def html_document(decoded: Decoded) -> SourceDocument:
+    """Extract the visible text blocks of decoded HTML."""
     parser = _VisibleText(decoded.text)
     parser.feed(decoded.text)
     parser.close()

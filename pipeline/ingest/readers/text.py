@@ -3,13 +3,21 @@ because scholars' .txt files are often markdown exports, like corpus/documents/0
 
 from __future__ import annotations
 
+import re
+
 from pipeline.ingest.encoding import decode_bytes, decode_with
 from pipeline.ingest.layout import parse_lines
 from pipeline.ingest.readers import SourceDocument
 
+SAVED_WEB_PAGE = re.compile(r"\s*(?:<!doctype html|<html[\s>])", re.IGNORECASE)
+
 
 def read_text(raw: bytes, fmt: str, encoding: str | None = None) -> SourceDocument:
-    """Decode a .txt/.md file and classify its lines."""
+    """Decode a .txt/.md file and classify its lines; a web page saved as .txt is read as HTML."""
     decoded = decode_with(raw, encoding) if encoding else decode_bytes(raw)
+    if SAVED_WEB_PAGE.match(decoded.text):
+        from pipeline.ingest.readers.html import html_document
+
+        return html_document(decoded)
     lines = parse_lines(decoded.text, markup=True)
     return SourceDocument(decoded.text, fmt, decoded.encoding, lines, wrapped=None)
