@@ -85,7 +85,8 @@ def test_real_hyphen_inside_a_line_is_kept():
 
 
 def test_page_numbers_alone_on_a_line_are_dropped():
-    source = "The heads of 77 Russian universities took part.\n\n12\n\n- 13 -\n\nPage 14 of 30\n\nThe main goal."
+    source = ("The heads of 77 Russian universities took part.\n\n12\n\n- 13 -\n\nPage 14 of 30\n\nстр. 15\n\n"
+              "16-бет\n\nThe main goal.")
     assert texts(source) == ["The heads of 77 Russian universities took part.", "The main goal."]
 
 

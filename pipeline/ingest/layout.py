@@ -33,7 +33,7 @@ TABLE_PIPES = re.compile(r"^\s*\|\s*|\s*\|\s*$|\s*(\|)\s*")
 FOOTNOTE_START = re.compile(r"^[ \t]*(?:<sup>|&lt;sup|\[\^[^\]]+\]:)", re.IGNORECASE)
 SUPERSCRIPT_FOOTNOTE_START = re.compile(r"^[ \t]*[¹²³⁴⁵⁶⁷⁸⁹⁰†‡]+[ \t]*\S")
 PAGE_NUMBER = re.compile(
-    r"^[ \t]*[-–—]?[ \t]*(?:(?:page|p\.|стр\.|с\.|бет)[ \t]*)?\d{1,4}(?:[ \t]*(?:/|of|из)[ \t]*\d{1,4})?[ \t]*[-–—]?[ \t]*$",
+    r"^[ \t]*[-–—]?[ \t]*(?:(?:page|p\.|стр\.|с\.|бет)[ \t]*)?\d{1,4}(?:[ \t]*(?:/|of|из)[ \t]*\d{1,4})?(?:[ \t]*-?[ \t]*бет)?[ \t]*[-–—]?[ \t]*$",
     re.IGNORECASE,
 )
 # Section labels that web scrapes glue onto the previous word ("...011Keywords:",
