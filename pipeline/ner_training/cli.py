@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from pipeline.config import stage_settings
 
@@ -27,7 +26,7 @@ def _summary(metrics: dict) -> str:
     keys = ("PERSON", "ORGANISATION", "GPE")
     parts = ", ".join(f"{k} {per[k]['f']:.3f}" for k in keys if k in per)
     return (f"{metrics['model']}: held-out test micro F1 {test['micro']['f']:.3f} ({parts}); "
-            f"split {json.dumps(metrics['split']['train'])}/{metrics['split']['dev']}/{metrics['split']['test']} "
+            f"split {metrics['split']['train']}/{metrics['split']['dev']}/{metrics['split']['test']} "
             f"train/dev/test sentences; {metrics['train_seconds']} s")
 
 

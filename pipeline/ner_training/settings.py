@@ -7,18 +7,12 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class SplitSettings:
-    """How KazNERD is cut into train / dev / test (shared by both models so scores compare)."""
-
-    data: str = "data/kaznerd/IOB2_valid.txt"
-    seed: int = 13
-    dev_ratio: float = 0.1
-    test_ratio: float = 0.1
-
-
-@dataclass(frozen=True)
 class SpacyNerSettings:
-    """`ner_train_kk`: the spaCy `xx` tok2vec + ner model."""
+    """`ner_train_kk`: the spaCy `xx` tok2vec + ner model.
+
+    `data`, `seed`, `dev_ratio` and `test_ratio` fix the KazNERD split; keep them equal in both
+    sections so the two models are scored on the same held-out sentences.
+    """
 
     data: str = "data/kaznerd/IOB2_valid.txt"
     seed: int = 13
@@ -43,10 +37,6 @@ class SpacyNerSettings:
     patience: int = 1200
     eval_frequency: int = 200
 
-    def split(self) -> SplitSettings:
-        """The split part of these settings."""
-        return SplitSettings(self.data, self.seed, self.dev_ratio, self.test_ratio)
-
 
 @dataclass(frozen=True)
 class StanzaNerSettings:
@@ -67,7 +57,3 @@ class StanzaNerSettings:
     max_steps: int = 5000
     eval_interval: int = 250
     max_steps_no_improve: int = 1500
-
-    def split(self) -> SplitSettings:
-        """The split part of these settings."""
-        return SplitSettings(self.data, self.seed, self.dev_ratio, self.test_ratio)
