@@ -30,7 +30,7 @@ class TopicSettings:
     min_passages: int = 20
     min_chars: int = 20
     batch_size: int = 64
-    min_df: int = 1
+    min_df: int = 0  # 0 = 1 below 1,000 passages, else 2
     max_df: float = 0.9
     save_model: bool = False  # also write outputs/topics/model/ (BERTopic, safetensors, no embedder)
 
