@@ -257,3 +257,17 @@ def test_kazakh_university_and_inflected_president_name(extractor):
             "университетінде студенттермен кездесті.")
     found = {(m.label, m.canonical_id) for m in _mentions(extractor, line, "kk")}
     assert {("PERSON", "person:tokayev"), ("UNIVERSITY", "univ:kaznu")} <= found
+
+
+def test_legal_form_and_quotes_are_not_part_of_a_company_name():
+    from pipeline.entities.merge import EntityMention, strip_legal_form
+
+    m = strip_legal_form(EntityMention(10, 23, "ОАО «Газпром»", "ORG", True, "natasha", 1.0, "ru"))
+    assert (m.start, m.end, m.text) == (15, 22, "Газпром")
+
+
+def test_name_with_abbreviation_in_parentheses_becomes_two_linked_mentions(extractor):
+    line = "Об этом сообщил Комитет защиты журналистов (КЗЖ) в своём докладе."
+    orgs = [m for m in _mentions(extractor, line, "ru") if m.label == "ORG"]
+    assert [m.text for m in orgs] == ["Комитет защиты журналистов", "КЗЖ"]
+    assert orgs[0].canonical_id == orgs[1].canonical_id

@@ -197,3 +197,9 @@ def test_an_academy_of_sciences_is_not_a_university():
     assert _spans("Russian Academy of Sciences", "en", "UNIVERSITY") == []
     assert _spans("Russian Academy of National Economy and Public Administration", "en", "UNIVERSITY") == [
         "Russian Academy of National Economy and Public Administration"]
+
+
+def test_gazetteer_matches_russian_case_forms_of_every_word(gazetteer):
+    text = "решение Европейского союза и Московского государственного университета"
+    assert [(text[m.start:m.end], m.entry.id) for m in gazetteer.find(text)] == [
+        ("Европейского союза", "org:eu"), ("Московского государственного университета", "univ:msu")]

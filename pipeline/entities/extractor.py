@@ -24,6 +24,7 @@ from pipeline.entities.merge import (
     from_rule,
     resolve_overlaps,
     split_parenthetical,
+    strip_legal_form,
 )
 from pipeline.entities.rules import find_rule_mentions
 
@@ -129,7 +130,7 @@ class EntityExtractor:
         rule_side = [em for r in find_rule_mentions(text, lang)
                      if _plausible(em := from_rule(r, text, lang), text)]
         model_side = [part for m in model_mentions if (em := from_model(m, lang)) is not None
-                      for part in split_parenthetical(em) if _plausible(part, text)]
+                      for part in split_parenthetical(strip_legal_form(em)) if _plausible(part, text)]
         # Known universities/agreements beat any model span; known places and organisations only
         # compete with model spans (longest wins, the gazetteer on ties), so "Astana" tagged
         # PERSON becomes GPE but a model's "Ministry of ... of Kazakhstan" is not cut up.

@@ -8,7 +8,8 @@ Two uses:
 - **lookup**: any mention whose normalised key equals a variant's key gets that entity's id
   (institution keys via `match_key`, people via `person_key`), so inflected or transliterated
   forms found by a model or a rule are linked even when they are not listed verbatim;
-- **matching**: variants of every label except PERSON are also searched for in the text, which
+- **matching**: variants of every label except PERSON are also searched for in the text (Cyrillic
+  words with any case ending), which
   finds abbreviations and names a model misses ("MGIMO", "Назарбаев Университет") and overrides
   a model's wrong label for a known name (a city tagged as a person).
 """
@@ -89,11 +90,9 @@ class Gazetteer:
                 first = re.match(r"\w+", v)
                 if len(v) < 2 or not first:
                     continue
-                body = re.escape(v).replace(r"\ ", r"\s+")
                 is_abbrev = v.upper() == v or (any(c.isupper() for c in v[1:] if c.isalpha()) and " " not in v)
-                # Cyrillic names inflect: allow a short case ending after the last word.
-                ending = f"[{_CYR_LETTERS}]{{0,4}}" if re.search(f"[{_CYR_LETTERS}]$", v) and not is_abbrev else ""
-                pattern = re.compile(f"{body}{ending}(?![\\w-])", 0 if is_abbrev else re.IGNORECASE)
+                body = r"\s+".join(_inflectable(w) if not is_abbrev else re.escape(w) for w in v.split())
+                pattern = re.compile(f"{body}(?![\\w-])", 0 if is_abbrev else re.IGNORECASE)
                 key = first.group().casefold()[:3]
                 self._index.setdefault(key, []).append((pattern, e))
 
@@ -114,6 +113,18 @@ class Gazetteer:
                 out.append(GazetteerMatch(start, best[0], best[1]))
                 taken_until = best[0]
         return out
+
+
+def _inflectable(word: str) -> str:
+    """A regex for one word of a variant that also matches its Russian/Kazakh case forms.
+
+    Cyrillic words longer than four letters keep their stem and take any short ending
+    ("Европейский союз" matches "Европейского союза"); other words match as written.
+    """
+    if not re.fullmatch(f"[{_CYR_LETTERS}]+", word.casefold()):
+        return re.escape(word)
+    stem = word[:-2] if len(word) > 4 else word
+    return f"{re.escape(stem)}[{_CYR_LETTERS}]{{0,5}}"
 
 
 def _split_variants(cell: str) -> list[str]:

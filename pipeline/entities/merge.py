@@ -73,6 +73,18 @@ def split_parenthetical(m: EntityMention) -> list[EntityMention]:
     return [name, inner]
 
 
+_LEGAL_FORM_QUOTED = re.compile(r"^(?:ОАО|ЗАО|ООО|ПАО|АО|ГУП|ФГУП|МУП|НАО|ТОО|АҚ|ЖШС|РИА|ИА|JSC|LLP|LLC)\s*«(?P<name>[^»]+)»$")
+
+
+def strip_legal_form(m: EntityMention) -> EntityMention:
+    """"ОАО «Газпром»" → "Газпром": the organisation's name without its legal form and quotes, so
+    every mention of the company links to one entity whatever form the text prefixes."""
+    match = _LEGAL_FORM_QUOTED.match(m.text)
+    if m.label != "ORG" or not match:
+        return m
+    return replace(m, start=m.start + match.start("name"), end=m.start + match.end("name"), text=match.group("name"))
+
+
 def from_rule(r: RuleMatch, text: str, lang: str) -> EntityMention:
     """A rule match as a mention."""
     kind = "anaphoric" if r.anaphoric else ("specific" if r.specific else "plural")
