@@ -203,3 +203,14 @@ def test_gazetteer_matches_russian_case_forms_of_every_word(gazetteer):
     text = "решение Европейского союза и Московского государственного университета"
     assert [(text[m.start:m.end], m.entry.id) for m in gazetteer.find(text)] == [
         ("Европейского союза", "org:eu"), ("Московского государственного университета", "univ:msu")]
+
+
+def test_place_words_and_trailing_punctuation_are_trimmed_from_a_person_span():
+    from pipeline.entities.filters import trim_person
+
+    line = "Al-Farabi Kazakh National University Almaty, Kazakhstan Zhu Ran Master"  # corpus 003
+    start = line.index("Kazakhstan Zhu")
+    s, e = trim_person(line, start, start + len("Kazakhstan Zhu Ran"))
+    assert line[s:e] == "Zhu Ran"
+    ref = "Dustmann C., Fadlon I."
+    assert ref[slice(*trim_person(ref, 0, 12))] == "Dustmann C."

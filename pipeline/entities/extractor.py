@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.entities.backends import BackendRegistry
 from pipeline.entities.canonical import Canonicalizer
-from pipeline.entities.filters import plausible_person, plausible_university
+from pipeline.entities.filters import plausible_person, plausible_university, trim_person
 from pipeline.entities.gazetteer import Gazetteer
 from pipeline.entities.labels import MAIN_LABELS
 from pipeline.entities.merge import (
@@ -128,9 +128,9 @@ class EntityExtractor:
 
     def _combine(self, text: str, lang: str, model_mentions) -> list[EntityMention]:  # noqa: ANN001
         rule_side = [em for r in find_rule_mentions(text, lang)
-                     if _plausible(em := from_rule(r, text, lang), text)]
+                     if _plausible(em := _trimmed(from_rule(r, text, lang), text), text)]
         model_side = [part for m in model_mentions if (em := from_model(m, lang)) is not None
-                      for part in split_parenthetical(strip_legal_form(em)) if _plausible(part, text)]
+                      for part in split_parenthetical(strip_legal_form(_trimmed(em, text))) if _plausible(part, text)]
         # Known universities/agreements beat any model span; known places and organisations only
         # compete with model spans (longest wins, the gazetteer on ties), so "Astana" tagged
         # PERSON becomes GPE but a model's "Ministry of ... of Kazakhstan" is not cut up.
@@ -150,7 +150,14 @@ def _plausible(m: EntityMention, text: str) -> bool:
     return True
 
 
-def _unalias(m: EntityMention) -> EntityMention:
-    from dataclasses import replace
+def _trimmed(m: EntityMention, text: str) -> EntityMention:
+    if m.label != "PERSON":
+        return m
+    start, end = trim_person(text, m.start, m.end)
+    if (start, end) == (m.start, m.end) or end <= start:
+        return m
+    return replace(m, start=start, end=end, text=text[start:end])
 
+
+def _unalias(m: EntityMention) -> EntityMention:
     return replace(m, alias_of=None)

@@ -59,6 +59,25 @@ def plausible_person(text: str, passage: str, start: int, end: int) -> bool:
     return True
 
 
+# Place words a model (or the surname rule) glues in front of a name: "Kazakhstan Zhu Ran" in a
+# byline "Almaty, Kazakhstan Zhu Ran".
+_PLACE_WORDS = frozenset("""kazakhstan russia china almaty astana moscow kazakh russian chinese republic
+    қазақстан казахстан россия ресей китай қытай""".split())
+
+
+def trim_person(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of a PERSON span without leading place words and trailing punctuation."""
+    span = text[start:end]
+    while True:
+        m = re.match(r"(\S+)\s+", span)
+        if not m or m.group(1).casefold() not in _PLACE_WORDS:
+            break
+        start += m.end()
+        span = span[m.end():]
+    stripped = span.rstrip(" ,;:(-–")
+    return start, start + len(stripped)
+
+
 def plausible_university(text: str) -> bool:
     """Whether a UNIVERSITY mention names an institution (not just "University")."""
     return not _HEAD_ONLY.match(text.strip())
