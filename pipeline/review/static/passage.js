@@ -76,8 +76,10 @@
 
   async function load() {
     await Review.ready;
-    const session = await api("GET", "/api/session");
-    labels = session.data.labels; focus = session.data.focus_labels;
+    if (!labels.length) {
+      const session = await api("GET", "/api/session");
+      labels = session.data.labels; focus = session.data.focus_labels;
+    }
     const res = await api("GET", `/api/passages/${encodeURIComponent(passageId)}?${query}`);
     if (!res.ok) { banner(res.data.error, "error"); return; }
     data = res.data;
