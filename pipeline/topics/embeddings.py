@@ -91,7 +91,7 @@ class TfidfSvdEmbedder:
                 f"The tfidf embedding needs at least 3 distinct passages; got {matrix.shape[0]}. "
                 "Add documents to the corpus."
             )
-        svd = TruncatedSVD(n_components=n_components, random_state=self.seed, algorithm="arpack")
+        svd = TruncatedSVD(n_components=n_components, random_state=self.seed, algorithm="randomized")
         reduced = svd.fit_transform(matrix)
         return normalize(reduced).astype(np.float32)
 
