@@ -271,3 +271,9 @@ def test_name_with_abbreviation_in_parentheses_becomes_two_linked_mentions(extra
     orgs = [m for m in _mentions(extractor, line, "ru") if m.label == "ORG"]
     assert [m.text for m in orgs] == ["Комитет защиты журналистов", "КЗЖ"]
     assert orgs[0].canonical_id == orgs[1].canonical_id
+
+
+def test_summary_counts_mentions_outside_reference_lists(stage_outputs):
+    summary = pd.read_parquet(stage_outputs / "summary.parquet").set_index("canonical_id")
+    assert summary.loc["person:eisenstadt", "body_mentions"] == 0  # cited in the reference list only
+    assert summary.loc["person:tokayev", "body_mentions"] == summary.loc["person:tokayev", "mentions"] >= 2

@@ -40,7 +40,8 @@ ENTITY_SCHEMA = pa.schema([
     ("backend", pa.string()), ("score", pa.float64()), ("lang", pa.string()), ("mention_id", pa.string()),
     ("review_status", pa.string()), ("section", pa.string()),
 ])
-SUMMARY_COLUMNS = ["canonical_id", "canonical_name", "label", "mentions", "documents", "variants", "languages"]
+SUMMARY_COLUMNS = ["canonical_id", "canonical_name", "label", "mentions", "documents", "variants", "languages",
+                   "body_mentions"]
 _PASSAGE_COLUMNS = ["doc_id", "passage_id", "text"]
 
 
@@ -192,31 +193,36 @@ def _gazetteer_names(frame: pd.DataFrame, ids: list[str], extractor: EntityExtra
 
 
 def summarize(entities: pd.DataFrame | Iterable[pd.DataFrame]) -> pd.DataFrame:
-    """One row per canonical entity: name, label, mention and document counts, variants, languages.
+    """One row per canonical entity: name, label, mention and document counts, variants, languages,
+    and `body_mentions` (mentions outside reference lists: a cited author has none).
 
     Accepts one frame or an iterable of frames (row groups of a large file), so the summary of
     a corpus of any size is built without holding its mentions in memory.
     """
     frames = [entities] if isinstance(entities, pd.DataFrame) else entities
     groups: dict[tuple[str, str], dict] = defaultdict(lambda: {"names": Counter(), "mentions": 0, "docs": set(),
-                                                              "variants": set(), "langs": set()})
+                                                              "variants": set(), "langs": set(), "body": 0})
     for frame in frames:
-        for row in frame[["canonical_id", "canonical_name", "label", "doc_id", "text", "lang"]].itertuples(index=False):
+        if "section" not in frame.columns:  # rows added by review carry no section: they are body text
+            frame = frame.assign(section="body")
+        columns = ["canonical_id", "canonical_name", "label", "doc_id", "text", "lang", "section"]
+        for row in frame[columns].itertuples(index=False):
             g = groups[(row.canonical_id, row.label)]
             g["names"][row.canonical_name] += 1
             g["mentions"] += 1
+            g["body"] += row.section != "references"
             g["docs"].add(row.doc_id)
             g["variants"].add(row.text)
             g["langs"].add(row.lang)
     if not groups:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("mentions", "documents") else "object")
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("mentions", "documents", "body_mentions") else "object")
                              for c in SUMMARY_COLUMNS})
     records = []
     for (cid, label), g in groups.items():
         name = sorted(g["names"].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
         records.append({"canonical_id": cid, "canonical_name": name, "label": label, "mentions": g["mentions"],
                         "documents": len(g["docs"]), "variants": json.dumps(sorted(g["variants"]), ensure_ascii=False),
-                        "languages": json.dumps(sorted(g["langs"]))})
+                        "languages": json.dumps(sorted(g["langs"])), "body_mentions": g["body"]})
     return pd.DataFrame(records, columns=SUMMARY_COLUMNS).sort_values(
         ["label", "mentions", "canonical_id"], ascending=[True, False, True], ignore_index=True)
 
