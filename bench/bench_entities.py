@@ -51,7 +51,7 @@ def _settings() -> tuple[EntitiesSettings, str]:
     return settings, f"kk: {kk}"
 
 
-def bench_seed() -> None:
+def bench_seed(gazetteer: str | None = None) -> None:
     import pandas as pd
 
     from pipeline.atomic import write_parquet
@@ -62,6 +62,9 @@ def bench_seed() -> None:
     from pipeline.language.identify import LanguageIdentifier
 
     settings, note = _settings()
+    if gazetteer is not None:
+        settings.gazetteer = gazetteer
+        note += f"; gazetteer {gazetteer}"
     print(f"== seed corpus vs data/seed_gold ({note})")
     passages = ingest_corpus(REPO / "corpus", IngestSettings()).passages
     ident = LanguageIdentifier()
@@ -298,9 +301,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--part", choices=("seed", "factru", "speed", "all"), default="all")
     parser.add_argument("--speed-passages", type=int, default=3000)
+    parser.add_argument("--seed-gazetteer", help="gazetteer for the seed part (e.g. an empty file: rules + models only)")
     args = parser.parse_args()
     if args.part in ("seed", "all"):
-        bench_seed()
+        bench_seed(args.seed_gazetteer)
     if args.part in ("factru", "all"):
         bench_factru()
     if args.part in ("speed", "all"):

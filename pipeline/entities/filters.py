@@ -39,8 +39,8 @@ _HEAD_ONLY = re.compile(r"(?i)^(?:the\s+)?(?:university|institute|academy|colleg
 
 def plausible_person(text: str, passage: str, start: int, end: int) -> bool:
     """Whether a PERSON mention at passage[start:end] can be a person's name."""
-    if _BAD_CHARS.search(text):
-        return False
+    if _BAD_CHARS.search(text) or any(q in text for q in "«»“”„\""):
+        return False  # URLs, numbers, and names with quotation marks in them (titles, organisations)
     name = strip_initials(text)
     tokens = [t for t in re.split(r"[\s.]+", name) if t]
     if not tokens or all(len(t.strip("-'’")) <= 2 for t in tokens):
