@@ -168,7 +168,7 @@ def test_references_heading_starts_the_reference_section():
     assert references_start("The references below") is None
 
 
-@pytest.mark.parametrize("text", ["MIGRATION", "Kazakhs", "Аннотация", "V.Yu", "Engineering",
+@pytest.mark.parametrize("text", ["MIGRATION", "Kazakhs", "Аннотация", "V.Yu", "Engineering", "MISIS «Shanyrak",
                                   "https://doi.org/10.52536/2788-5909.2022-3.04"])
 def test_headings_demonyms_fragments_and_urls_are_not_people(text):
     assert not plausible_person(text, text, 0, len(text))
