@@ -214,3 +214,19 @@ def test_place_words_and_trailing_punctuation_are_trimmed_from_a_person_span():
     assert line[s:e] == "Zhu Ran"
     ref = "Dustmann C., Fadlon I."
     assert ref[slice(*trim_person(ref, 0, 12))] == "Dustmann C."
+
+
+@pytest.mark.parametrize("name", ["Institute for Supply Management", "Chartered Institute of Purchasing and Supply",
+                                  "Институт ядерной физики", "Казахстанской национальной академии естественных наук"])
+def test_research_and_professional_institutes_are_not_universities(name):
+    from pipeline.entities.rules import looks_like_university
+
+    assert not looks_like_university(name)
+    assert _spans(name, "ru", "UNIVERSITY") == []
+
+
+def test_adjective_first_institutes_and_universities_with_research_in_the_name_are_universities():
+    from pipeline.entities.rules import looks_like_university
+
+    assert all(looks_like_university(n) for n in ("Московский авиационный институт", "Moscow Aviation Institute",
+                                                  "National Research University Higher School of Economics"))

@@ -208,10 +208,8 @@ def _universities(text: str, lang: str) -> list[RuleMatch]:
                 continue  # a bare head word ("the University") names nothing
             span = text[start:end].rstrip(" ,")
             end = start + len(span)
-            if m.group("head").startswith(("Institute", "инстит")) and _RESEARCH_ONLY.search(span):
+            if _not_higher_education(span) or _ACADEMY_OF_SCIENCES.match(text, end):
                 continue
-            if _ACADEMY_OF_SCIENCES.search(span) or _ACADEMY_OF_SCIENCES.match(text, end):
-                continue  # academies of sciences are research bodies, not universities
             out.append(RuleMatch(start, end, "UNIVERSITY", rule=f"university:{pattern is _EN_UNIV and 'en' or lang}"))
             _add_abbreviation(text, start, end, out, "UNIVERSITY")
     for m in _EN_UNIV_QUOTED.finditer(text):
@@ -277,9 +275,24 @@ def find_rule_mentions(text: str, lang: str) -> list[RuleMatch]:
     return sorted(out, key=lambda r: (r.start, -r.end, r.label, r.rule))
 
 
+# Research and professional bodies named like institutes: "Institute for Supply Management",
+# "Chartered Institute of ...", and Russian head-first "Институт ядерной физики" (research
+# institutes; Russian universities put the adjective first: "Московский авиационный институт").
+_NON_HEI_INSTITUTE = re.compile(r"\bInstitute\s+for\b|\bChartered\b|^(?:РГП\s*«?)?Институт[а-яё]*\s")
+
+
+def _not_higher_education(name: str) -> bool:
+    """Whether a name with a university head word still names no higher-education institution."""
+    if re.search(r"(?i)univers|университет", name):
+        return False
+    if _ACADEMY_OF_SCIENCES.search(name):
+        return True  # academies of sciences are research bodies
+    return bool(re.search(r"(?i)institut|инстит", name) and (_RESEARCH_ONLY.search(name) or _NON_HEI_INSTITUTE.search(name)))
+
+
 def looks_like_university(text: str) -> bool:
     """Whether an organisation name found by a model names a higher-education institution."""
-    if _RESEARCH_ONLY.search(text) and not re.search(r"(?i)univers|университет", text):
+    if _not_higher_education(text):
         return False
     return bool(re.search(r"(?i)\b(?:university|institute|academy|college|polytechnic)\b"
                           r"|университет|институт|академи|консерватори", text))
