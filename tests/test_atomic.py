@@ -30,3 +30,16 @@ def test_directory_replaced_whole(tmp_path):
         (d / "b.txt").write_text("2")
         raise ValueError
     assert sorted(p.name for p in target.iterdir()) == ["a.txt"]
+
+
+def test_outputs_get_ordinary_file_permissions(tmp_path):
+    import os
+    mask = os.umask(0o022)
+    try:
+        atomic.write_text(tmp_path / "x.txt", "x")
+        with atomic.atomic_directory(tmp_path / "d"):
+            pass
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "x.txt").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "d").stat().st_mode & 0o777 == 0o755
