@@ -19,7 +19,10 @@ import pandas as pd
 
 
 def _umask() -> int:
-    mask = os.umask(0)
+    # os.umask can only be read by setting it; do it per call from the main thread only
+    # would race with threads creating files, so the review app's threads never call this
+    # while another thread changes it: reading and restoring is immediate.
+    mask = os.umask(0o077)
     os.umask(mask)
     return mask
 
