@@ -19,9 +19,8 @@ import pandas as pd
 
 
 def _umask() -> int:
-    # os.umask can only be read by setting it; do it per call from the main thread only
-    # would race with threads creating files, so the review app's threads never call this
-    # while another thread changes it: reading and restoring is immediate.
+    # os.umask can only be read by setting it; set a restrictive value in the meantime so a
+    # thread creating a file at that instant never gets a world-writable one.
     mask = os.umask(0o077)
     os.umask(mask)
     return mask
