@@ -33,7 +33,9 @@ def check_group_column(frame: pd.DataFrame, column: str, wanted: list[str]) -> l
     Passages whose value is missing ("") are not a group: they are left out (and counted
     in the notes). `wanted` (compare.groups) fixes the groups and their order.
     """
-    internal = {"passage_id", "text", "offset_map", "lang", "topic_id", "probability"}
+    # columns that identify or measure a passage are not groupings worth suggesting
+    internal = {"passage_id", "text", "offset_map", "lang", "topic_id", "probability", "passage_index",
+                "source_start", "source_end", "n_chars", "n_words", "encoding", "format"}
     if column not in frame.columns:
         available = sorted(c for c in frame.columns if c not in internal)
         raise PipelineError(
