@@ -56,6 +56,11 @@ def run_train_stanza(args: argparse.Namespace) -> int:
                                    ("data", args.data)) if v is not None}
     settings = _replace(settings, overrides)
     _limit_threads()
+    if args.rescore:
+        from pipeline.ner_training.train_stanza import rescore_stanza_ner
+
+        print(_summary(rescore_stanza_ner(settings)))
+        return 0
     print(_summary(train_stanza_ner(settings)))
     return 0
 
@@ -96,4 +101,7 @@ def register(subparsers) -> None:
                     "models/kk_ner_stanza_metrics.json. Settings: params.yaml section ner_train_kk_stanza.",
     )
     _add_common(stanza_parser)
+    stanza_parser.add_argument("--rescore", action="store_true",
+                               help="no training: score the installed model on the held-out split again "
+                                    "(e.g. after a tokenizer change) and rewrite the metrics")
     stanza_parser.set_defaults(func=run_train_stanza)

@@ -37,9 +37,17 @@ def use_kazakh_infixes(nlp: Language) -> Language:
     return nlp
 
 
-# Numbers with decimal/thousand separators; words with inner hyphens or apostrophes; any other
-# single non-space character (punctuation, « », symbols) on its own, as KazNERD does.
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:[-'’](?!\d)[^\W_]+)*|_+|\S")
+# As KazNERD tokenizes: numbers with decimal/thousand separators ("12,5"); a per cent sign with
+# its case suffix ("%-ға"); words starting with a letter, with inner hyphens or apostrophes
+# ("әл-Фараби", "COVID-19-ға"); digits with a suffix ("11-інші") but not digit ranges ("2019", "-",
+# "2020"); any other non-space character (punctuation, « », symbols) on its own.
+_TOKEN = re.compile(
+    r"\d+(?:[.,]\d+)+"
+    r"|%-[^\W\d_]+"
+    r"|[^\W\d_][^\W_]*(?:[-'’][^\W_]+)*"
+    r"|\d+(?:-[^\W\d_][^\W_]*)*"
+    r"|_+|\S"
+)
 _SENTENCE_END = {".", "!", "?", "…"}
 
 
