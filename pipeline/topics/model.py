@@ -99,11 +99,11 @@ def _reduction_model(plan: ClusteringPlan, seed: int):
     return BaseDimensionalityReduction()
 
 
-def _cluster_model(plan: ClusteringPlan, seed: int):
+def _cluster_model(plan: ClusteringPlan, seed: int, n_init: int):
     if plan.clustering == "kmeans":
         from sklearn.cluster import KMeans
 
-        return KMeans(n_clusters=plan.n_topics, random_state=seed, n_init=10)
+        return KMeans(n_clusters=plan.n_topics, random_state=seed, n_init=n_init)
     from hdbscan import HDBSCAN
 
     return HDBSCAN(min_cluster_size=plan.min_cluster_size, metric="euclidean",
@@ -129,7 +129,7 @@ def build_model(plan: ClusteringPlan, settings: TopicSettings, embedder: Embedde
     return BERTopic(
         embedding_model=BertopicBackend(embedder) if embedder is not None else None,
         umap_model=_reduction_model(plan, settings.seed),
-        hdbscan_model=_cluster_model(plan, settings.seed),
+        hdbscan_model=_cluster_model(plan, settings.seed, settings.kmeans_n_init),
         vectorizer_model=make_vectorizer(plan.n_passages, settings.min_df, settings.max_df),
         top_n_words=settings.n_top_terms,
         calculate_probabilities=False,
