@@ -20,7 +20,7 @@ $(STAMP): requirements.lock
 	touch $@
 
 repro: $(STAMP)
-	$(BIN)/dvc repro
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" -q
