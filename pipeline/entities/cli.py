@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
-from pathlib import Path
 
 from pipeline.config import load_params, stage_settings
 from pipeline.entities.settings import EntitiesSettings
 from pipeline.errors import PipelineError
+from pipeline.line_input import read_lines
 
 LINES_PER_BATCH = 256
 
@@ -72,21 +71,6 @@ def run_stage_command(args: argparse.Namespace) -> int:
                           args.summary, args.skipped, settings_from(args.params))
     print(result.summary(args.out), file=sys.stderr)
     return 0
-
-
-def read_lines(path: str | None) -> Iterator[str]:
-    """Lines of a UTF-8 file (or stdin) without line ends; a clear error for other encodings."""
-    name = path or "standard input"
-    if path is not None and not Path(path).is_file():
-        raise PipelineError(f"{path}: no such file. Give a UTF-8 text file, or pipe text to standard input.")
-    raw = Path(path).read_bytes() if path is not None else sys.stdin.buffer.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise PipelineError(f"{name}: not UTF-8 (line {line}, byte {exc.start}). Convert it first, e.g. "
-                            f"`iconv -f WINDOWS-1251 -t UTF-8 {path or 'FILE'} > converted.txt`.") from exc
-    yield from text.splitlines()
 
 
 def _detect(lines: list[str], params_path: str) -> tuple[list[str], list[str]]:

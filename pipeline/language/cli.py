@@ -5,13 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
-from pathlib import Path
 
 from pipeline.config import load_params, stage_settings
-from pipeline.errors import PipelineError
 from pipeline.language.detectors import DETECTOR_NAMES
 from pipeline.language.settings import LanguageSettings
+from pipeline.line_input import read_lines
 
 LINES_PER_BATCH = 5000
 
@@ -69,21 +67,6 @@ def run_stage_command(args: argparse.Namespace) -> int:
 
     run_stage(args.passages, args.out, args.metrics, _settings(args.params))
     return 0
-
-
-def read_lines(path: str | None) -> Iterator[str]:
-    """Lines of a UTF-8 file (or stdin) without their line ends; a clear error for other encodings."""
-    name = path or "standard input"
-    if path is not None and not Path(path).is_file():
-        raise PipelineError(f"{path}: no such file. Give a UTF-8 text file, or pipe text to standard input.")
-    raw = Path(path).read_bytes() if path is not None else sys.stdin.buffer.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise PipelineError(f"{name}: not UTF-8 (line {line}, byte {exc.start}). Convert it first, e.g. "
-                            f"`iconv -f WINDOWS-1251 -t UTF-8 {path or 'FILE'} > converted.txt`.") from exc
-    yield from text.splitlines()
 
 
 def run_detect_command(args: argparse.Namespace) -> int:
