@@ -28,13 +28,13 @@ class SpacyNerSettings:
     window_size: int = 1
     ner_hidden_width: int = 128
     # Training schedule: early stopping on dev F1 (`patience` steps without improvement).
-    dropout: float = 0.15
+    dropout: float = 0.25
     learn_rate: float = 0.001
     batch_start: int = 100
     batch_stop: int = 1000
-    max_steps: int = 3000
+    max_steps: int = 4000
     max_epochs: int = 0
-    patience: int = 1200
+    patience: int = 1600
     eval_frequency: int = 200
 
 
