@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-COPIED = ["corpus", "data", "models", "pipeline", "params.yaml", "dvc.yaml", ".dvcignore"]
+COPIED = ["corpus", "data", "models", "pipeline", "params.yaml", "dvc.yaml", "dvc.lock", ".dvcignore"]
 
 pytestmark = pytest.mark.slow
 
