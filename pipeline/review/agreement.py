@@ -84,3 +84,14 @@ def agreement(decisions: list[dict[str, Any]], machine_by_passage: dict[str, lis
     note = "" if any(p["mentions_both_decided"] or p["passages_both_reviewed"] for p in pairs) else (
         "No two annotators have decided the same mentions or reviewed the same passages yet.")
     return {"annotators": annotators, "pairs": pairs, "note": note}
+
+
+def store_agreement(store: Any, catalog: Any) -> dict[str, Any]:
+    """Agreement over every decision in a decision store, against the catalog's machine entities."""
+    decisions = store.all()
+    machine: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for pid in sorted({d["passage_id"] for d in decisions}):
+        p = catalog.passage(pid)
+        if p is not None:
+            machine[pid] = p["entities"]
+    return agreement(decisions, machine)

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections import defaultdict
 from typing import Any
 
 from flask import Flask, Response, abort, jsonify, render_template, request, session
 from werkzeug.exceptions import HTTPException
 
 from pipeline.review import security
-from pipeline.review.agreement import agreement
+from pipeline.review.agreement import store_agreement
 from pipeline.review.catalog import Catalog
 from pipeline.review.decisions import check_span, mention_key, text_sha1
 from pipeline.review.jsonl_sync import JsonlSync
@@ -307,14 +306,7 @@ def create_app(catalog: Catalog, store: DecisionStore, settings: ReviewSettings 
 
     @app.get("/api/agreement")
     def get_agreement() -> Response:
-        decisions = store.all()
-        machine: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for pid in sorted({d["passage_id"] for d in decisions}):
-            p = catalog.passage(pid)
-            if p is not None:
-                machine[pid] = p["entities"]
-        result = agreement(decisions, machine)
-        response = jsonify(result)
+        response = jsonify(store_agreement(store, catalog))
         if request.args.get("download"):
             response.headers["Content-Disposition"] = "attachment; filename=agreement.json"
         return response

@@ -15,7 +15,6 @@ import os
 import signal
 import sys
 import threading
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -229,17 +228,11 @@ def restore(args: argparse.Namespace) -> int:
 
 def agreement_cmd(args: argparse.Namespace) -> int:
     """Write inter-annotator agreement for every pair of annotators."""
-    from pipeline.review.agreement import agreement
+    from pipeline.review.agreement import store_agreement
 
     settings = _settings(args)
     store, catalog = _open(settings)
-    decisions = store.all()
-    machine: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for pid in sorted({d["passage_id"] for d in decisions}):
-        p = catalog.passage(pid)
-        if p is not None:
-            machine[pid] = p["entities"]
-    result = agreement(decisions, machine)
+    result = store_agreement(store, catalog)
     atomic.write_json(args.out, result)
     for pair in result["pairs"]:
         print(f"{pair['annotator_a']} vs {pair['annotator_b']}: kappa {pair['kappa']} on "
