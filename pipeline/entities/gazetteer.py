@@ -84,15 +84,17 @@ class Gazetteer:
         """
         self._index: dict[str, list[tuple[re.Pattern[str], GazetteerEntry]]] = {}
         for e in self.entries:
-            if e.label == "PERSON":
-                continue  # people are found by the NER models and linked by key
+            person = e.label == "PERSON"
             for v in sorted({e.name, *e.variants}):
                 first = re.match(r"\w+", v)
-                if len(v) < 2 or not first:
+                if len(v) < (4 if person else 2) or not first:
                     continue
                 is_abbrev = v.upper() == v or (any(c.isupper() for c in v[1:] if c.isalpha()) and " " not in v)
                 body = r"\s+".join(_inflectable(w) if not is_abbrev else re.escape(w) for w in v.split())
-                pattern = re.compile(f"{body}(?![\\w-])", 0 if is_abbrev else re.IGNORECASE)
+                # A known person's name is matched as written (capitalised), so a surname that is
+                # also a common word in lower case is not taken for the person.
+                case_sensitive = is_abbrev or person
+                pattern = re.compile(f"{body}(?![\\w-])", 0 if case_sensitive else re.IGNORECASE)
                 key = first.group().casefold()[:3]
                 self._index.setdefault(key, []).append((pattern, e))
 
