@@ -131,11 +131,12 @@ class EntityExtractor:
                      if _plausible(em := _trimmed(from_rule(r, text, lang), text), text)]
         model_side = [part for m in model_mentions if (em := from_model(m, lang)) is not None
                       for part in split_parenthetical(strip_legal_form(_trimmed(em, text))) if _plausible(part, text)]
-        # Known universities/agreements beat any model span; known places and organisations only
-        # compete with model spans (longest wins, the gazetteer on ties), so "Astana" tagged
-        # PERSON becomes GPE but a model's "Ministry of ... of Kazakhstan" is not cut up.
+        # Known universities/agreements beat any model span; known people, places and
+        # organisations only compete with model spans (longest wins, the gazetteer on ties), so
+        # "Astana" tagged PERSON becomes GPE, a model's "Ministry of ... of Kazakhstan" is not cut
+        # up, and a model's full name "Kasym-Žomart Tokaev" is not cut down to the known "Tokaev".
         for g in from_gazetteer(text, self.gazetteer, lang):
-            (rule_side if g.label in MAIN_LABELS else model_side).append(g)
+            (rule_side if g.label in MAIN_LABELS and g.label != "PERSON" else model_side).append(g)
         chosen = resolve_overlaps(rule_side, model_side)
         # An abbreviation whose full name lost to a longer span is kept but no longer linked to it.
         spans = {(m.start, m.end) for m in chosen}
