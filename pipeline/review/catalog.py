@@ -143,6 +143,7 @@ class Catalog:
             " WHERE p.doc_id = documents.doc_id AND lang != '' ORDER BY lang))")
         self._db.execute("ANALYZE")
         self.n_passages = len(passages)
+        self.n_entities = len(entities)
         self.document_sizes = {r[0]: r[1] for r in self._db.execute("SELECT doc_id, n_passages FROM documents")}
         # The catalog never changes after loading, so filtered id lists can be memoised: the
         # first page of a filter pays for the query, later pages and prev/next are lookups.

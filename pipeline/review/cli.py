@@ -141,8 +141,12 @@ def serve(args: argparse.Namespace) -> int:
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     suffix = "/?token=<your token>" if token else "/"
     print(f"Review app: http://{host}:{server.port}{suffix}  ({catalog.n_passages} passages, "
+          f"{catalog.n_entities} machine entities, "
           f"{store.count()} decisions in {settings.db}, {merged} merged from {settings.decisions_jsonl}); "
           f"Ctrl-C to stop.", flush=True)
+    if catalog.n_entities == 0:
+        print(f"warning: no machine entities under {settings.outputs}: run `dvc repro entities` first, "
+              f"or annotators will only be able to add entities by hand.", file=sys.stderr, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
