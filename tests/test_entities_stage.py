@@ -296,3 +296,14 @@ def test_the_gazetteer_matches_a_known_surname_only_as_written():
     )
     assert [m.entry.id for m in gazetteer.find("Болат приехал.")] == ["person:bolat"]
     assert gazetteer.find("болат — сталь по-казахски") == []
+
+
+def test_a_misspelt_full_name_takes_the_identity_of_the_known_abbreviation_after_it(extractor):
+    line = ("the president of the Republic of Kazakhstan K. K. Tokayev graduated from the "
+            "Moscown State Institute of International Relations (MGIMO) in 1975")  # corpus/documents/002
+    mentions = extractor.extract([line], ["en"]).mentions[0]
+    by_text = {m.text: m for m in mentions}
+    full = by_text["Moscown State Institute of International Relations"]
+    assert (full.label, full.canonical_id) == ("UNIVERSITY", "univ:mgimo")
+    assert by_text["MGIMO"].canonical_id == "univ:mgimo"
+

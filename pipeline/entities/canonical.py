@@ -64,9 +64,24 @@ class Canonicalizer:
                 else:
                     linked = replace(m, canonical_id=self.key_id(m))
             by_span[(m.start, m.end)] = linked
-            self.forms[linked.canonical_id][linked.text] += 1
             out.append(linked)
+        out = [self._adopt_known_abbreviation(m, by_span) for m in out]
+        for m in out:
+            self.forms[m.canonical_id][m.text] += 1
         return sorted(out, key=lambda m: (m.start, m.end, m.label))
+
+    def _adopt_known_abbreviation(self, m: EntityMention, by_span: dict[tuple[int, int], EntityMention]
+                                  ) -> EntityMention:
+        """A full name the gazetteer does not know (often misspelt) followed by a known abbreviation
+        in parentheses takes the abbreviation's entity, here and wherever else it occurs."""
+        if self.gazetteer.lookup(m.label, m.text) is not None:
+            return m
+        for alias in by_span.values():
+            if (alias.alias_of == (m.start, m.end) and alias.label == m.label
+                    and self.gazetteer.lookup(alias.label, alias.text) is not None):
+                self.aliases.setdefault(m.canonical_id, alias.canonical_id)
+                return replace(m, canonical_id=alias.canonical_id, canonical_name=alias.canonical_name)
+        return m
 
     def resolve(self, canonical_id: str) -> str:
         """The final id after abbreviation aliases learnt during the run are applied."""

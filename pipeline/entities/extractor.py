@@ -135,7 +135,11 @@ class EntityExtractor:
         # organisations only compete with model spans (longest wins, the gazetteer on ties), so
         # "Astana" tagged PERSON becomes GPE, a model's "Ministry of ... of Kazakhstan" is not cut
         # up, and a model's full name "Kasym-Žomart Tokaev" is not cut down to the known "Tokaev".
+        # A known abbreviation that a rule saw defined in parentheses ("... Relations (MGIMO)")
+        # keeps that link, so the full name before it can take the abbreviation's identity.
+        defined = {(r.start, r.end): r.alias_of for r in rule_side if r.alias_of is not None}
         for g in from_gazetteer(text, self.gazetteer, lang):
+            g = replace(g, alias_of=defined.get((g.start, g.end)))
             (rule_side if g.label in MAIN_LABELS and g.label != "PERSON" else model_side).append(g)
         chosen = resolve_overlaps(rule_side, model_side)
         # An abbreviation whose full name lost to a longer span is kept but no longer linked to it.
