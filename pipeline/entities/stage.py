@@ -32,6 +32,7 @@ from pipeline.entities.merge import EntityMention
 from pipeline.entities.sections import references_start
 from pipeline.entities.settings import EntitiesSettings
 from pipeline.errors import PipelineError
+from pipeline.stage_inputs import read_stage_output
 
 ENTITY_SCHEMA = pa.schema([
     ("passage_id", pa.string()), ("doc_id", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
@@ -65,14 +66,8 @@ class StageResult:
 
 
 def _read_languages(path: Path) -> dict[str, tuple[str, str]]:
-    if not path.exists():
-        raise PipelineError(f"{path}: not found. Run `python -m pipeline language` (or `dvc repro language`) "
-                            "first; the entities stage routes each passage by its language.")
-    try:
-        frame = pd.read_parquet(path, columns=["passage_id", "lang", "segments"])
-    except Exception as exc:
-        raise PipelineError(f"{path}: cannot read passage_id/lang/segments ({exc}). "
-                            "Rebuild it with `python -m pipeline language`.") from exc
+    frame = read_stage_output(path, "language", columns=("passage_id", "lang", "segments"),
+                              what="language labels (the entities stage routes each passage by its language)")
     return {pid: (str(lang or "und"), str(seg or "[]"))
             for pid, lang, seg in zip(frame["passage_id"], frame["lang"], frame["segments"], strict=True)}
 

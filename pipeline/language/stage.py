@@ -12,29 +12,17 @@ import pandas as pd
 from tqdm import tqdm
 
 from pipeline import atomic
-from pipeline.errors import PipelineError
 from pipeline.language.evaluation import gold_metrics
 from pipeline.language.identify import LanguageIdentifier
 from pipeline.language.settings import LanguageSettings
+from pipeline.stage_inputs import read_stage_output
 
 OUTPUT_COLUMNS = ["passage_id", "doc_id", "lang", "script", "confidence", "detector", "segments"]
 
 
 def read_passages(path: str | Path) -> pd.DataFrame:
     """The ingest output, checked for the columns this stage needs."""
-    p = Path(path)
-    if not p.exists():
-        raise PipelineError(f"{p}: passages not found. Run the ingest stage first: `dvc repro ingest` "
-                            "(or `python -m pipeline ingest`).")
-    try:
-        frame = pd.read_parquet(p)
-    except Exception as exc:  # pyarrow raises several types for a damaged file
-        raise PipelineError(f"{p}: not a readable Parquet file ({exc}). Re-run `dvc repro ingest`.") from exc
-    missing = [c for c in ("passage_id", "text") if c not in frame.columns]
-    if missing:
-        raise PipelineError(f"{p}: missing column(s) {missing}; expected the ingest output "
-                            "(docs/DATA_CONTRACTS.md). Re-run `dvc repro ingest`.")
-    return frame
+    return read_stage_output(path, "ingest", ("passage_id", "text"), what="passages")
 
 
 def identify_passages(passages: pd.DataFrame, identifier: LanguageIdentifier, progress: bool = True) -> pd.DataFrame:

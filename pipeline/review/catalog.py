@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.errors import PipelineError
 from pipeline.review.decisions import mention_key
+from pipeline.stage_inputs import read_stage_output
 
 SCHEMA = """
 CREATE TABLE documents (doc_id TEXT PRIMARY KEY, title TEXT, year TEXT, partner TEXT, perspective TEXT,
@@ -39,17 +39,6 @@ CREATE INDEX entities_canonical_doc ON entities (canonical_id, doc_id);
 """
 
 
-def _read_parquet(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
-    try:
-        frame = pd.read_parquet(path)
-    except Exception as exc:  # pyarrow raises several types for a damaged file
-        raise PipelineError(f"{path}: cannot be read ({exc}). Rebuild it with `dvc repro`.") from exc
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise PipelineError(f"{path}: missing column(s) {missing} (see docs/DATA_CONTRACTS.md). "
-                            f"Rebuild it with `dvc repro`.")
-    return frame
-
 
 def load_outputs(outputs: str | os.PathLike[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Passages (with a `lang` column) and the machine's entities from an outputs directory.
@@ -58,23 +47,20 @@ def load_outputs(outputs: str | os.PathLike[str]) -> tuple[pd.DataFrame, pd.Data
     `entities.parquet` minus rows the review itself produced.
     """
     out = Path(outputs)
-    passages_path = out / "passages.parquet"
-    if not passages_path.exists():
-        raise PipelineError(f"{passages_path} not found: run `dvc repro ingest` (or `python -m pipeline "
-                            f"ingest`) first, or point --outputs at the directory holding it.")
-    passages = _read_parquet(passages_path, ("doc_id", "passage_id", "passage_index", "text"))
+    passages = read_stage_output(out / "passages.parquet", "ingest", ("doc_id", "passage_id", "passage_index", "text"),
+                                 what="passages (or point --outputs at the directory holding them)")
     if "lang" not in passages.columns:
         langs_path = out / "languages.parquet"
         if langs_path.exists():
-            langs = _read_parquet(langs_path, ("passage_id", "lang"))[["passage_id", "lang"]]
+            langs = read_stage_output(langs_path, "language", ("passage_id", "lang"))[["passage_id", "lang"]]
             passages = passages.merge(langs, on="passage_id", how="left")
         passages["lang"] = passages.get("lang", pd.Series("", index=passages.index)).fillna("")
     machine_path = out / "entities_machine.parquet"
     columns = ("passage_id", "start", "end", "text", "label")
     if machine_path.exists():
-        entities = _read_parquet(machine_path, columns)
+        entities = read_stage_output(machine_path, "entities", columns)
     elif (out / "entities.parquet").exists():
-        entities = _read_parquet(out / "entities.parquet", columns)
+        entities = read_stage_output(out / "entities.parquet", "entities", columns)
         if "backend" in entities.columns:
             entities = entities[entities["backend"] != "review"]
     else:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from pipeline.atomic import atomic_directory, write_json
 from pipeline.errors import PipelineError
+from pipeline.stage_inputs import read_stage_output
 from pipeline.topics import compare, terms
 from pipeline.topics.cache import EmbeddingCache
 from pipeline.topics.embeddings import Embedder, make_embedder
@@ -26,24 +27,6 @@ from pipeline.topics.settings import CompareSettings, TopicSettings
 from pipeline.topics.vectorizer import make_vectorizer
 
 log = logging.getLogger(__name__)
-
-
-def read_table(path: str | Path, what: str, required: tuple[str, ...], made_by: str) -> pd.DataFrame:
-    """Read a Parquet input, with a message that says which stage makes it when it is missing."""
-    p = Path(path)
-    if not p.exists():
-        raise PipelineError(f"{p}: {what} not found. Run `{made_by}` first (or `dvc repro topics`).")
-    try:
-        frame = pd.read_parquet(p)
-    except Exception as exc:  # pyarrow raises several types for a damaged file
-        raise PipelineError(f"{p}: not a readable Parquet file ({exc}). Re-run `{made_by}`.") from exc
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise PipelineError(
-            f"{p}: missing column(s) {missing} required by the topics stage "
-            f"(see docs/DATA_CONTRACTS.md). Re-run `{made_by}` with the current code."
-        )
-    return frame
 
 
 def assemble_passages(passages: pd.DataFrame, languages: pd.DataFrame, min_chars: int) -> tuple[pd.DataFrame, list[str]]:
@@ -273,10 +256,10 @@ def run_stage(passages_path: str | Path, languages_path: str | Path, entities_pa
               embedder: Embedder | None = None) -> dict:
     """Read inputs, embed through the cache, analyse, write. Returns a summary for the log line."""
     started = time.perf_counter()
-    passages = read_table(passages_path, "passages", ("doc_id", "passage_id", "text"), "python -m pipeline ingest")
-    languages = read_table(languages_path, "language labels", ("passage_id", "lang"), "python -m pipeline language")
+    passages = read_stage_output(passages_path, "ingest", ("doc_id", "passage_id", "text"), what="passages")
+    languages = read_stage_output(languages_path, "language", ("passage_id", "lang"), what="language labels")
     if entities_path:
-        entities = read_table(entities_path, "entity mentions", ENTITY_COLUMNS, "python -m pipeline entities")
+        entities = read_stage_output(entities_path, "entities", ENTITY_COLUMNS, what="entity mentions")
     else:
         entities = pd.DataFrame(columns=list(ENTITY_COLUMNS))
     corpus, notes = assemble_passages(passages, languages, topic_settings.min_chars)
