@@ -4,19 +4,26 @@
 - `romanized.npz`: en / kk-Latn / ru-Latn character model (factRuEval and KazNERD TRAIN sentences
   transliterated; English TRAIN sentences of the seed corpus, shipped licence texts, CPython documentation prose).
 - `cyrillic.npz`: kk / ru character model for short Cyrillic texts (KazNERD and factRuEval TRAIN sentences).
+- `lexicon.npz`: word lists with frequencies: Russian and English from wordfreq 3.1.1 (CC BY-SA 4.0),
+  Kazakh from the words of KazNERD TRAIN sentences.
 - `build_info.json`: how many sentences of which split went into each model.
+
+`combiner.json` is not built here: its weights are fitted on held-out dev data by
+`bench/fit_language_combiner.py`.
 
 Deterministic: the same data gives byte-identical profiles and identical model arrays.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pipeline import atomic
 from pipeline.language.charnb import CharNgramNB
 from pipeline.language.gold import load_gold
 from pipeline.language.langdetect_kk import build_profile, write_profile
+from pipeline.language.lexicon import Lexicon, counts_to_frequencies, wordfreq_frequencies
 from pipeline.language.romanized import english_reference_texts, train_romanized_model
 
 
@@ -27,6 +34,22 @@ def train_cyrillic_model(kazakh: list[str], russian: list[str]) -> CharNgramNB:
     priors are uniform, so the imbalance does not tilt decisions."""
     return CharNgramNB.fit(kazakh + russian, ["kk"] * len(kazakh) + ["ru"] * len(russian),
                            ngram_range=(1, 5), min_count=3, alpha=0.1)
+
+
+RUSSIAN_WORD = r"[а-яё]+(?:-[а-яё]+)*"
+ENGLISH_WORD = r"[a-z]+(?:'[a-z]+)?"
+ENGLISH_MIN_ZIPF = 1.5
+_KAZAKH_TOKEN = re.compile(r"[а-яёәғқңөұүһі]+(?:-[а-яёәғқңөұүһі]+)*", re.IGNORECASE)
+
+
+def build_lexicon(kazakh_sentences: list[str]) -> Lexicon:
+    """Russian and English word lists of wordfreq, and the words of the Kazakh TRAIN sentences."""
+    kazakh_tokens = [t for s in kazakh_sentences for t in _KAZAKH_TOKEN.findall(s)]
+    return Lexicon.from_frequencies({
+        "ru": wordfreq_frequencies("ru", RUSSIAN_WORD),
+        "en": wordfreq_frequencies("en", ENGLISH_WORD, ENGLISH_MIN_ZIPF),
+        "kk": counts_to_frequencies(kazakh_tokens),
+    })
 
 
 def build_models(repo_root: str | Path = ".", out_dir: str | Path = "models/langid") -> dict:
@@ -48,6 +71,10 @@ def build_models(repo_root: str | Path = ".", out_dir: str | Path = "models/lang
     with atomic.atomic_path(out / "cyrillic.npz") as tmp:
         cyrillic.save(tmp)
 
+    lexicon = build_lexicon(by_lang["kk"])
+    with atomic.atomic_path(out / "lexicon.npz") as tmp:
+        lexicon.save(tmp)
+
     info = {
         "split": "train (sha1 of sentence text, see pipeline/language/gold.py)",
         "langdetect-kk": {"sentences": len(by_lang["kk"]), "source": "data/kaznerd/IOB2_valid.txt",
@@ -55,6 +82,10 @@ def build_models(repo_root: str | Path = ".", out_dir: str | Path = "models/lang
         "romanized": {"classes": model.classes, "ngrams": len(model.keys),
                       "ru_sentences": len(by_lang["ru"]), "kk_sentences": min(len(by_lang["kk"]), 2000),
                       "en_sentences": len(by_lang["en"]), "en_reference_lines": len(licence)},
+        "lexicon": {"words": {lang: len(keys) for lang, keys in sorted(lexicon.keys.items())},
+                    "source": {"ru": "wordfreq 3.1.1 large (Cyrillic words)",
+                               "en": f"wordfreq 3.1.1 large (Latin words, Zipf >= {ENGLISH_MIN_ZIPF})",
+                               "kk": "KazNERD TRAIN sentences"}},
         "cyrillic": {"classes": cyrillic.classes, "ngrams": len(cyrillic.keys),
                      "kk_sentences": len(by_lang["kk"]), "ru_sentences": len(by_lang["ru"])},
     }
