@@ -42,6 +42,18 @@ ENGLISH_MIN_ZIPF = 1.5
 _KAZAKH_TOKEN = re.compile(r"[а-яёәғқңөұүһі]+(?:-[а-яёәғқңөұүһі]+)*", re.IGNORECASE)
 
 
+def english_word_text(per_million: float = 1.0, words_per_line: int = 20) -> list[str]:
+    """English as the character model should know it: wordfreq's English words, each repeated in
+    proportion to its frequency (`per_million` times per millionth of all words, at least once for
+    words down to that frequency), in lines of `words_per_line`. The shipped English prose alone
+    (seed corpus, licences, Python docs) is too little and too technical: "daily basis" looked foreign."""
+    freqs = wordfreq_frequencies("en", ENGLISH_WORD, min_zipf=3.0)
+    tokens: list[str] = []
+    for word in sorted(freqs, key=lambda w: (-freqs[w], w)):
+        tokens.extend([word] * max(1, round(freqs[word] * 1e6 * per_million)))
+    return [" ".join(tokens[i:i + words_per_line]) for i in range(0, len(tokens), words_per_line)]
+
+
 def build_lexicon(kazakh_sentences: list[str]) -> Lexicon:
     """Russian and English word lists of wordfreq, and the words of the Kazakh TRAIN sentences."""
     kazakh_tokens = [t for s in kazakh_sentences for t in _KAZAKH_TOKEN.findall(s)]
@@ -63,7 +75,8 @@ def build_models(repo_root: str | Path = ".", out_dir: str | Path = "models/lang
     write_profile(profile, out / "langdetect-kk.json")
 
     licence = english_reference_texts(root)
-    model = train_romanized_model(by_lang["ru"], by_lang["kk"], by_lang["en"] + licence)
+    english_words = english_word_text()
+    model = train_romanized_model(by_lang["ru"], by_lang["kk"], by_lang["en"] + licence + english_words)
     with atomic.atomic_path(out / "romanized.npz") as tmp:
         model.save(tmp)
 
@@ -81,7 +94,8 @@ def build_models(repo_root: str | Path = ".", out_dir: str | Path = "models/lang
                           "ngrams": len(profile["freq"]), "n_words": profile["n_words"]},
         "romanized": {"classes": model.classes, "ngrams": len(model.keys),
                       "ru_sentences": len(by_lang["ru"]), "kk_sentences": min(len(by_lang["kk"]), 2000),
-                      "en_sentences": len(by_lang["en"]), "en_reference_lines": len(licence)},
+                      "en_sentences": len(by_lang["en"]), "en_reference_lines": len(licence),
+                      "en_wordfreq_lines": len(english_words)},
         "lexicon": {"words": {lang: len(keys) for lang, keys in sorted(lexicon.keys.items())},
                     "source": {"ru": "wordfreq 3.1.1 large (Cyrillic words)",
                                "en": f"wordfreq 3.1.1 large (Latin words, Zipf >= {ENGLISH_MIN_ZIPF})",

@@ -47,6 +47,7 @@ COMBINER = MODELS_DIR / "combiner.json"
 
 ROMANIZED_EVIDENCE_CHARS = 160
 ROMANIZED_EVIDENCE_WORDS = 24
+MAX_WORD_LETTERS = 40  # longer runs of letters are not words (the longest Kazakh word forms stay below)
 LONG_RUSSIAN_CONFIDENCE = 0.99  # long Cyrillic text without a Kazakh letter whose words Russian knows
 LONG_RUSSIAN_KNOWN_SHARE = 0.75  # below this share of words known to Russian, the combiner decides
 NAMES_ONLY_CONFIDENCE = 0.9  # Latin text of capitalised names only: English, and rarely anything else
@@ -297,7 +298,8 @@ class ProjectDetector:
         """Short or undecided Cyrillic: the combiner's probability of Kazakh against Russian."""
         x, n_words = self.cyrillic_evidence(texts)
         p_kk = self.combiner["cyrillic"].probability(x, n_words)
-        return [("kk", float(p)) if p >= 0.5 else ("ru", float(1 - p)) for p in p_kk]
+        return [("und", 0.0) if not n else ("kk", float(p)) if p >= 0.5 else ("ru", float(1 - p))
+                for p, n in zip(p_kk, n_words, strict=True)]
 
     def _cyrillic_by_letters(self, row) -> tuple[str, float] | None:
         col = letters.COL
@@ -340,7 +342,12 @@ class ProjectDetector:
         p_kk = self.combiner["latin_kk"].probability(x_kk, n_words)
         out: list[tuple[str, float] | None] = [None] * len(texts)
         english: list[int] = []
+        no_words = [not any(len(w) <= MAX_WORD_LETTERS for w in words_of(t[: ROMANIZED_EVIDENCE_CHARS * 4]))
+                    for t in texts]
         for i in range(len(texts)):
+            if no_words[i]:
+                out[i] = ("und", 0.0)
+                continue
             target = "kk" if p_kk[i] >= 0.5 else "ru"
             if n_words[i] and allowed[i] and p_rom[i] >= 0.5 and target in self.languages:
                 out[i] = (target, float(p_rom[i] * max(p_kk[i], 1 - p_kk[i])))
@@ -363,14 +370,16 @@ _CYRILLIC_WORD = re.compile(r"[\u0400-\u04FF]+")
 
 def _cyrillic_words(text: str) -> list[str]:
     """Cyrillic letter runs of the start of a text (the combiner reads short texts)."""
-    return _CYRILLIC_WORD.findall(text[: ROMANIZED_EVIDENCE_CHARS * 4])[:ROMANIZED_EVIDENCE_WORDS]
+    words = _CYRILLIC_WORD.findall(text[: ROMANIZED_EVIDENCE_CHARS * 4])
+    return [w for w in words if len(w) <= MAX_WORD_LETTERS][:ROMANIZED_EVIDENCE_WORDS]
 
 
 def _lowercase_words(text: str) -> str:
     """Words starting in lowercase; all words, lower-cased, when the text is in capitals (titles).
 
-    Reads only the start of long texts: the evidence is capped anyway."""
-    words = words_of(text[: ROMANIZED_EVIDENCE_CHARS * 4])
+    Reads only the start of long texts: the evidence is capped anyway. A run of letters longer
+    than `MAX_WORD_LETTERS` is no word ("xxxx…", base64) and no evidence."""
+    words = [w for w in words_of(text[: ROMANIZED_EVIDENCE_CHARS * 4]) if len(w) <= MAX_WORD_LETTERS]
     lower = [w for w in words if w[:1].islower()]
     if not lower and len(words) >= 3 and all(w.isupper() for w in words):
         return " ".join(words).lower()
