@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.config import load_params, stage_settings
+from pipeline.errors import PipelineError
 from pipeline.language.detectors import DETECTOR_NAMES
 from pipeline.language.settings import LanguageSettings
-from pipeline.errors import PipelineError
 
 LINES_PER_BATCH = 5000
 
@@ -84,7 +84,7 @@ def run_detect_command(args: argparse.Namespace) -> int:
     batch: list[str] = []
     problems: list[str | None] = []
     out = sys.stdout
-    for number, line, problem in read_lines_tolerant(args.file):
+    for _number, line, problem in read_lines_tolerant(args.file):
         if problem:
             print(f"detect-language: {problem}; written as 'und' with the error", file=sys.stderr)
         batch.append(line)
