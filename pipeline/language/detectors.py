@@ -286,6 +286,9 @@ class ProjectDetector:
     def cyrillic_evidence(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(features for Kazakh against Russian, number of Cyrillic words) of each text."""
         words = [_cyrillic_words(t) for t in texts]
+        # lingua and the character model read the same evidence as the word features: the
+        # lowercase-initial words when there are any (names keep their own spelling)
+        texts = [" ".join(_evidence_words(w)) for w in words]
         lingua = self._cyrillic_lingua().scores(texts)
         lingua_lo = np.array([np.log(s.get("kk", 0.0) + 1e-3) - np.log(s.get("ru", 0.0) + 1e-3) for s in lingua])
         scores, _ = self.cyrillic.log_likelihoods(texts)
@@ -366,6 +369,12 @@ class ProjectDetector:
 
 
 _CYRILLIC_WORD = re.compile(r"[\u0400-\u04FF]+")
+
+
+def _evidence_words(words: list[str]) -> list[str]:
+    """The lowercase-initial words, or all words when every one is capitalised."""
+    lower = [w for w in words if not w[:1].isupper()]
+    return lower or words
 
 
 def _cyrillic_words(text: str) -> list[str]:

@@ -6,7 +6,8 @@ the features computed here:
 - Cyrillic: Kazakh or Russian? lingua's log-odds, our kk/ru character model, how many words a
   large Russian word list knows (a Kazakh word written without ә ғ қ ... is rarely in it), how many
   the Kazakh word list knows, and the share of words with Kazakh-only, Kazakh-shared and
-  Russian-only letters.
+  Russian-only letters, counted on the lowercase-initial words (names keep their own spelling),
+  and the share of capitalised words.
 - Latin: English, or romanized Russian/Kazakh? Romanization needs POSITIVE evidence: a word that is
   not a known English word and carries a transliteration mark (zh, kh, shch, ts, ya/yu/yo, -ogo,
   -iya, -nost, a soft-sign apostrophe, č š ž ...) or a Kazakh Latin letter (ä ğ ı ñ ö ū ü ş ç,
@@ -72,16 +73,24 @@ def cyrillic_features(word_lists: Sequence[Sequence[str]], lingua_log_odds: np.n
     lower = [w.lower() for w in flat]
     ru = lexicon.zipf(lower, "ru")
     kk = lexicon.zipf(lower, "kk")
-    flags = np.array([(bool(_KK_UNIQUE.search(w)), bool(_KK_SHARED.search(w)), bool(_RU_ONLY.search(w)),
-                       w[:1].isupper()) for w, low in zip(flat, lower, strict=True)], dtype=np.float64).reshape(-1, 4)
+    capital = np.array([w[:1].isupper() for w in flat], dtype=bool)
+    # Names are spelt in their own language ("Нұрлан Әбдіров заявил" is Russian): the words that
+    # start in lowercase are the evidence; a text of names only is read whole.
+    lowercase_words = np.bincount(owner, weights=~capital, minlength=n)
+    evidence = ~capital | (lowercase_words[owner] == 0)
+    ev_owner = owner[evidence]
+    ev_words = [w for w, keep in zip(lower, evidence, strict=True) if keep]
+    flags = np.array([(bool(_KK_UNIQUE.search(w)), bool(_KK_SHARED.search(w)), bool(_RU_ONLY.search(w)))
+                      for w in ev_words], dtype=np.float64).reshape(-1, 3)
     out = np.zeros((n, len(CYRILLIC_FEATURES)))
     out[:, 0] = _clip(lingua_log_odds, 7.0)
     out[:, 1] = _clip(model_llr, 40.0)
-    out[:, 2] = _per_text_mean(ru >= 1.0, owner, n)
-    out[:, 3] = _per_text_mean(ru / 7.0, owner, n)
-    out[:, 4] = _per_text_mean(kk > 0, owner, n)
-    for j in range(4):
-        out[:, 5 + j] = _per_text_mean(flags[:, j], owner, n)
+    out[:, 2] = _per_text_mean(ru[evidence] >= 1.0, ev_owner, n)
+    out[:, 3] = _per_text_mean(ru[evidence] / 7.0, ev_owner, n)
+    out[:, 4] = _per_text_mean(kk[evidence] > 0, ev_owner, n)
+    for j in range(3):
+        out[:, 5 + j] = _per_text_mean(flags[:, j], ev_owner, n)
+    out[:, 8] = _per_text_mean(capital, owner, n)
     return out
 
 
