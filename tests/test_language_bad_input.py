@@ -53,7 +53,7 @@ def test_cleaning_keeps_offsets_valid():
 
 def test_detect_language_reads_past_a_line_that_is_not_utf8(tmp_path, capsys):
     source = tmp_path / "lines.txt"
-    source.write_bytes("The article examines migration.\n".encode() + b"broken \xed\xa0\x80 surrogate\n"
+    source.write_bytes(b"The article examines migration.\n" + b"broken \xed\xa0\x80 surrogate\n"
                        + (KAZAKH + "\n").encode() + b"\xff\xfe\n" + "Ещё одна строка на русском языке.\n".encode())
     assert main(["detect-language", str(source), "--params", str(tmp_path / "absent.yaml")]) == 0
     captured = capsys.readouterr()
