@@ -13,7 +13,7 @@ logistic model per question and length (pipeline/language/combiner.py). Determin
   texts with positive evidence of a romanization (evidence.has_romanization_evidence);
 - latin_plain (English = 1): the same texts without such evidence (they are English; this model
   says how sure);
-- latin_kk (Kazakh = 1, Russian = 0): the Latin-script items.
+- latin_kk (Kazakh = 1, Russian = 0): the Latin-script items with positive evidence.
 """
 
 from __future__ import annotations
@@ -73,7 +73,8 @@ def main() -> None:
     latin_plain = LogisticModel.fit(LATIN_FEATURES, x[plain], 1 - y[plain], n[plain], c=C)
     k = len(romanized)
     y_kk = np.array([it["lang"] == "kk" for it in romanized], dtype=int)
-    latin_kk = LogisticModel.fit(LATIN_KK_FEATURES, x_kk[:k], y_kk, n[:k], c=C)
+    candidate = allowed[:k]  # the detector asks which romanization only where one is possible
+    latin_kk = LogisticModel.fit(LATIN_KK_FEATURES, x_kk[:k][candidate], y_kk[candidate], n[:k][candidate], c=C)
 
     save_combiner({"cyrillic": cyrillic, "latin": latin, "latin_plain": latin_plain, "latin_kk": latin_kk}, OUT, {
         "fitted_by": "bench/fit_language_combiner.py", "data": "DEV held-out sets of bench/language_heldout.py "

@@ -199,7 +199,8 @@ class ProjectDetector:
     def __init__(self, languages: Sequence[str], romanized_model: str | Path = ROMANIZED_MODEL,
                  cyrillic_model: str | Path = CYRILLIC_MODEL, lexicon: str | Path = LEXICON,
                  combiner: str | Path | None = COMBINER,
-                 kk_letter_share: float = 0.03, long_text_letters: int = 40, romanized_min_llr: float = 8.0):
+                 kk_letter_share: float = 0.03, long_text_letters: int = 40,
+                 romanized_min_probability_short: float = 0.9):
         from lingua import IsoCode639_1, Language
 
         self.languages = tuple(languages)
@@ -215,7 +216,7 @@ class ProjectDetector:
         self.letter_rules = set(self.cyrillic_languages) <= {"kk", "ru", "uk", "be"}
         self.kk_letter_share = kk_letter_share
         self.long_text_letters = long_text_letters
-        self.romanized_min_llr = romanized_min_llr  # kept for settings compatibility; the combiner decides
+        self.romanized_min_probability_short = romanized_min_probability_short
         self.romanized = CharNgramNB.load(romanized_model)
         self.cyrillic = CharNgramNB.load(cyrillic_model)
         self.lexicon = Lexicon.load(lexicon)
@@ -333,8 +334,14 @@ class ProjectDetector:
         en, kk, ru = classes.index("en"), classes.index("kk-Latn"), classes.index("ru-Latn")
         best = np.maximum(scores[:, kk], scores[:, ru]) - scores[:, en]
         n_words = np.array([len(w) for w in words])
-        return (latin_features(words, best, self.lexicon), latin_kk_features(words, scores[:, kk] - scores[:, ru]),
-                n_words)
+        x = latin_features(words, best, self.lexicon)
+        # which romanization matters only where one is possible
+        x_kk = np.zeros((len(texts), len(LATIN_KK_FEATURES)))
+        candidates = np.flatnonzero(has_romanization_evidence(x, n_words))
+        if len(candidates):
+            x_kk[candidates] = latin_kk_features([words[i] for i in candidates],
+                                                 (scores[:, kk] - scores[:, ru])[candidates])
+        return x, x_kk, n_words
 
     def _latin(self, texts: list[str]) -> list[tuple[str, float]]:
         x, x_kk, n_words = self.latin_evidence(texts)
@@ -352,7 +359,8 @@ class ProjectDetector:
                 out[i] = ("und", 0.0)
                 continue
             target = "kk" if p_kk[i] >= 0.5 else "ru"
-            if n_words[i] and allowed[i] and p_rom[i] >= 0.5 and target in self.languages:
+            needed = 0.5 if n_words[i] >= 4 else self.romanized_min_probability_short
+            if n_words[i] and allowed[i] and p_rom[i] >= needed and target in self.languages:
                 out[i] = (target, float(p_rom[i] * max(p_kk[i], 1 - p_kk[i])))
             else:
                 english.append(i)
@@ -407,7 +415,7 @@ def build_detector(name: str, languages: Sequence[str], models_dir: str | Path =
                    **project_options: float) -> Detector:
     """The detector called `name`, restricted to `languages` where the library allows it.
 
-    `project_options` (kk_letter_share, long_text_letters, romanized_min_llr) tune the project detector.
+    `project_options` (kk_letter_share, long_text_letters, romanized_min_probability_short) tune the project detector.
     """
     models = Path(models_dir)
     if name == "project":

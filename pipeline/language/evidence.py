@@ -104,8 +104,11 @@ def latin_features(word_lists: Sequence[Sequence[str]], model_llr: np.ndarray, l
     lower = [w.lower() for w in flat]
     en = lexicon.zipf(lower, "en")
     foreign = en < ENGLISH_WORD_ZIPF
-    marked = np.array([bool(RU_MARK.search(w) or KK_MARK.search(w)) for w in lower], dtype=bool) & foreign
-    kk_marked = np.array([bool(KK_MARK.search(w)) for w in lower], dtype=bool) & foreign
+    marked = np.zeros(len(lower), dtype=bool)
+    kk_marked = np.zeros(len(lower), dtype=bool)
+    for j in np.flatnonzero(foreign):  # known English words are never romanization evidence
+        kk_marked[j] = bool(KK_MARK.search(lower[j]))
+        marked[j] = kk_marked[j] or bool(RU_MARK.search(lower[j]))
     out = np.zeros((n, len(LATIN_FEATURES)))
     out[:, 0] = _clip(model_llr, 40.0)
     out[:, 1] = _per_text_mean(en >= 3.0, owner, n)

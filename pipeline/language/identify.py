@@ -68,7 +68,7 @@ class LanguageIdentifier:
             s = self.settings
             self._detector = build_detector(
                 s.detector, s.languages, s.models_dir, kk_letter_share=s.kk_letter_share,
-                long_text_letters=s.long_text_letters, romanized_min_llr=s.romanized_min_llr)
+                long_text_letters=s.long_text_letters, romanized_min_probability_short=s.romanized_min_probability_short)
         return self._detector
 
     @property
