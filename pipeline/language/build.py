@@ -24,7 +24,13 @@ from pipeline.language.charnb import CharNgramNB
 from pipeline.language.gold import load_gold
 from pipeline.language.langdetect_kk import build_profile, write_profile
 from pipeline.language.lexicon import Lexicon, counts_to_frequencies, wordfreq_frequencies
-from pipeline.language.romanized import english_reference_texts, train_romanized_model
+from pipeline.language.romanized import (
+    RUSSIAN_SCHEMES,
+    english_reference_texts,
+    train_romanized_model,
+    transliterate_kazakh,
+    transliterate_russian,
+)
 
 
 def train_cyrillic_model(kazakh: list[str], russian: list[str]) -> CharNgramNB:
@@ -39,6 +45,7 @@ def train_cyrillic_model(kazakh: list[str], russian: list[str]) -> CharNgramNB:
 RUSSIAN_WORD = r"[а-яё]+(?:-[а-яё]+)*"
 ENGLISH_WORD = r"[a-z]+(?:'[a-z]+)?"
 ENGLISH_MIN_ZIPF = 1.5
+ROMANIZED_FREQUENT = 1000
 _KAZAKH_TOKEN = re.compile(r"[а-яёәғқңөұүһі]+(?:-[а-яёәғқңөұүһі]+)*", re.IGNORECASE)
 
 
@@ -55,12 +62,21 @@ def english_word_text(per_million: float = 1.0, words_per_line: int = 20) -> lis
 
 
 def build_lexicon(kazakh_sentences: list[str]) -> Lexicon:
-    """Russian and English word lists of wordfreq, and the words of the Kazakh TRAIN sentences."""
+    """Russian and English word lists of wordfreq, the words of the Kazakh TRAIN sentences, and
+    `rom`: the 1,000 most frequent Russian and Kazakh words in every romanization we know."""
     kazakh_tokens = [t for s in kazakh_sentences for t in _KAZAKH_TOKEN.findall(s)]
+    kazakh = counts_to_frequencies(kazakh_tokens)
+    russian = wordfreq_frequencies("ru", RUSSIAN_WORD)
+    romanized: set[str] = set()
+    for word in sorted(russian, key=lambda w: (-russian[w], w))[:ROMANIZED_FREQUENT]:
+        romanized.update(transliterate_russian(word, scheme) for scheme in (*RUSSIAN_SCHEMES, "informal"))
+    for word in sorted(kazakh, key=lambda w: (-kazakh[w], w))[:ROMANIZED_FREQUENT]:
+        romanized.update(transliterate_kazakh(word, scheme) for scheme in ("official-2021", "informal"))
     return Lexicon.from_frequencies({
-        "ru": wordfreq_frequencies("ru", RUSSIAN_WORD),
+        "ru": russian,
         "en": wordfreq_frequencies("en", ENGLISH_WORD, ENGLISH_MIN_ZIPF),
-        "kk": counts_to_frequencies(kazakh_tokens),
+        "kk": kazakh,
+        "rom": {w: 1e-6 for w in sorted(romanized) if w},
     })
 
 
@@ -99,7 +115,8 @@ def build_models(repo_root: str | Path = ".", out_dir: str | Path = "models/lang
         "lexicon": {"words": {lang: len(keys) for lang, keys in sorted(lexicon.keys.items())},
                     "source": {"ru": "wordfreq 3.1.1 large (Cyrillic words)",
                                "en": f"wordfreq 3.1.1 large (Latin words, Zipf >= {ENGLISH_MIN_ZIPF})",
-                               "kk": "KazNERD TRAIN sentences"}},
+                               "kk": "KazNERD TRAIN sentences",
+                               "rom": f"the {ROMANIZED_FREQUENT} most frequent ru and kk words, romanized"}},
         "cyrillic": {"classes": cyrillic.classes, "ngrams": len(cyrillic.keys),
                      "kk_sentences": len(by_lang["kk"]), "ru_sentences": len(by_lang["ru"])},
     }

@@ -29,10 +29,13 @@ from pipeline.language.lexicon import Lexicon
 
 CYRILLIC_FEATURES = ("lingua", "model", "ru_known", "ru_zipf", "kk_known", "kk_unique", "kk_shared", "ru_only",
                      "capitalised")
-LATIN_FEATURES = ("model", "en_known", "en_zipf", "en_unknown", "marked", "kk_marked")
+LATIN_FEATURES = ("model", "en_known", "en_zipf", "en_unknown", "marked", "kk_marked", "english_only")
 LATIN_KK_FEATURES = ("model", "kk_marked", "ru_marked")
 
 ENGLISH_WORD_ZIPF = 2.0  # a word at least this frequent in English is English evidence, not a romanization
+# A word this frequent in English that no frequent Russian or Kazakh word romanizes to ("said", "first",
+# "area"; not "no", "on", "men", "da") makes a short text English: romanized names beside it are names
+ENGLISH_ONLY_ZIPF = 4.0
 _KK_UNIQUE = re.compile("[әғқұһ]")
 _KK_SHARED = re.compile("[іңүө]")
 _RU_ONLY = re.compile("[ёъщ]")
@@ -116,6 +119,8 @@ def latin_features(word_lists: Sequence[Sequence[str]], model_llr: np.ndarray, l
     out[:, 3] = _per_text_mean(en == 0, owner, n)
     out[:, 4] = _per_text_mean(marked, owner, n)
     out[:, 5] = _per_text_mean(kk_marked, owner, n)
+    english_only = (en >= ENGLISH_ONLY_ZIPF) & (lexicon.zipf(lower, "rom") == 0)
+    out[:, 6] = _per_text_mean(english_only, owner, n)
     return out
 
 
@@ -133,7 +138,11 @@ def latin_kk_features(word_lists: Sequence[Sequence[str]], kk_vs_ru_llr: np.ndar
 
 def has_romanization_evidence(latin: np.ndarray, n_words: np.ndarray) -> np.ndarray:
     """Texts that may be romanized Russian/Kazakh: at least one marked non-English word, or at least
-    `MIN_UNKNOWN_WORDS` words that no English word list knows, making up most of the evidence."""
+    `MIN_UNKNOWN_WORDS` words that no English word list knows, making up most of the evidence; and,
+    in one to three words, no frequent English-only word ("aituganov said" is English)."""
     unknown = latin[:, LATIN_FEATURES.index("en_unknown")]
-    return (latin[:, LATIN_FEATURES.index("marked")] > 0) | (
+    english_only = latin[:, LATIN_FEATURES.index("english_only")]
+    evidence = (latin[:, LATIN_FEATURES.index("marked")] > 0) | (
         (unknown * n_words >= MIN_UNKNOWN_WORDS - 1e-9) & (unknown >= 0.5))
+    # in one to three words, a frequent English-only word outweighs any romanized-looking name beside it
+    return evidence & ~((n_words <= 3) & (english_only > 0))
