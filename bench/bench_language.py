@@ -181,8 +181,8 @@ def heldout_section(names: list[str], split: str, out_json: Path | None) -> dict
             report["abstention"].setdefault(name, {})[length] = [
                 abstention([p for _, p, _ in rows], [g for g, _, _ in rows], [c for _, _, c in rows], t)
                 for t in (0.5, 0.7, 0.9)]
-        english = [(s, g, p, c) for s, rows in results[name].items() for g, p, c in rows
-                   if g == "en" and p in ("kk", "ru")]
+        english = [(s, g, p, c) for s, rows in results[name].items() if s != "word_shared" for g, p, c in rows
+                   if g == "en" and p in ("kk", "ru")]  # word_shared repeats the English words of word
         report["confident_latin_errors_on_english"][name] = {
             "errors": len(english), "confident_errors": sum(c >= 0.9 for *_, c in english)}
     print("\n   confusions (gold->found), per detector and set:")
