@@ -352,8 +352,9 @@ class ProjectDetector:
         p_kk = self.combiner["latin_kk"].probability(x_kk, n_words)
         out: list[tuple[str, float] | None] = [None] * len(texts)
         english: list[int] = []
-        no_words = [not any(len(w) <= MAX_WORD_LETTERS for w in words_of(t[: ROMANIZED_EVIDENCE_CHARS * 4]))
-                    for t in texts]
+        # a text with no lowercase word may have no word at all ("xxxx…" a megabyte long)
+        no_words = [not n and not any(len(w) <= MAX_WORD_LETTERS for w in words_of(t[: ROMANIZED_EVIDENCE_CHARS * 4]))
+                    for t, n in zip(texts, n_words, strict=True)]
         for i in range(len(texts)):
             if no_words[i]:
                 out[i] = ("und", 0.0)
