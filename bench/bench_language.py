@@ -29,7 +29,13 @@ sys.path.insert(0, str(REPO))
 os.chdir(REPO)
 
 from pipeline.language.detectors import DETECTOR_NAMES, LangdetectDetector, LinguaDetector  # noqa: E402
-from pipeline.language.evaluation import evaluate, gold_items  # noqa: E402
+from pipeline.language.evaluation import (  # noqa: E402
+    abstention,
+    bootstrap_interval,
+    evaluate,
+    gold_items,
+    reliability,
+)
 from pipeline.language.gold import load_gold, reference_entries  # noqa: E402
 from pipeline.language.identify import LanguageIdentifier  # noqa: E402
 from pipeline.language.romanized import RUSSIAN_SCHEMES, transliterate_russian  # noqa: E402
@@ -110,6 +116,100 @@ def romanized_section(names: list[str], limit: int) -> None:
         print(f"   {name:<14} {len(entries) - len(wrong)}/{len(entries)} right; wrong: {wrong}")
 
 
+HELDOUT_CACHE = REPO.parent.parent / "notes" / "cache-issue14"
+HELDOUT_TARGETS = {("sentence", None): 0.999, ("pair", None): 0.995, ("pair_lower", None): 0.995,
+                   ("word", "kk"): 0.95, ("word", "ru"): 0.985, ("word", "en"): 0.995}
+LENGTH_OF = {"word": "1 word", "word_shared": "1 word", "pair": "2-3 words", "pair_lower": "2-3 words",
+             "latin_pair": "2-3 words", "sentence": "sentence", "latin_sentence": "sentence"}
+
+
+def heldout_section(names: list[str], split: str, out_json: Path | None) -> dict | None:
+    """Accuracy with 95% bootstrap intervals, confusions, calibration and abstention on the frozen
+    held-out sets of `split` (bench/language_heldout.py); None when ../shared is absent."""
+    sys.path.insert(0, str(REPO / "bench"))
+    from language_heldout import load_heldout
+
+    sets = load_heldout(cache_dir=HELDOUT_CACHE if HELDOUT_CACHE.parent.is_dir() else None)
+    if sets is None:
+        print("\n## Held-out scale sets: ../shared/data/scale absent, skipped (shipped gold below)")
+        return None
+    sets = {name.split("/", 1)[1]: items for name, items in sets.items() if name.startswith(split + "/")}
+    print(f"\n## Held-out sets, split {split!r} (bench/language_heldout.py; sources disjoint from every model's "
+          f"training data; dev and test disjoint by source): accuracy [95% bootstrap interval]")
+    results: dict = {}
+    for name in names:
+        ident = identifier_for(name)
+        results[name] = {}
+        started = time.perf_counter()
+        for set_name, items in sets.items():
+            found = ident.identify_many([it["text"] for it in items])
+            results[name][set_name] = [(it["lang"], r["lang"], r["confidence"]) for it, r in zip(items, found, strict=True)]
+        print(f"   ({name}: {time.perf_counter() - started:.1f}s)")
+    report: dict = {"split": split, "accuracy": {}, "confusions": {}, "calibration": {}, "abstention": {},
+                    "confident_latin_errors_on_english": {}}
+    print(f"   {'set':<15} {'lang':<4} {'n':>5}  " + "  ".join(f"{n:>24}" for n in names))
+    for set_name in sets:
+        for lang in sorted({g for g, _, _ in results[names[0]][set_name]}):
+            cells = []
+            for name in names:
+                rows = [(g, p) for g, p, _ in results[name][set_name] if g == lang]
+                right = [g == p for g, p in rows]
+                acc = sum(right) / len(right)
+                lo, hi = bootstrap_interval(right)
+                report["accuracy"].setdefault(name, {}).setdefault(set_name, {})[lang] = {
+                    "accuracy": round(acc, 4), "ci95": [round(lo, 4), round(hi, 4)], "n": len(right)}
+                cells.append(f"{acc:7.2%} [{lo:6.2%},{hi:7.2%}]")
+            target = HELDOUT_TARGETS.get((set_name, lang), HELDOUT_TARGETS.get((set_name, None)))
+            flag = ""
+            if target is not None:
+                mine = report["accuracy"][names[0]][set_name][lang]["accuracy"]
+                others = [report["accuracy"][n][set_name][lang]["accuracy"] for n in names[1:]]
+                flag = ("" if mine >= target else f" below target {target:.1%}") + \
+                       ("" if all(mine > o for o in others if o < 1) or mine == 1 else " not ahead")
+            print(f"   {set_name:<15} {lang:<4} {len(rows):5d}  " + "  ".join(cells) + flag)
+    for name in names:
+        for set_name, rows in results[name].items():
+            conf = Counter(f"{g}->{p}" for g, p, _ in rows if g != p)
+            report["confusions"].setdefault(name, {})[set_name] = dict(sorted(conf.items()))
+        by_length: dict[str, list] = {}
+        for set_name, rows in results[name].items():
+            if set_name in LENGTH_OF and set_name != "word_shared":
+                by_length.setdefault(LENGTH_OF[set_name], []).extend(rows)
+        for length, rows in by_length.items():
+            table = reliability([c for _, _, c in rows], [g == p for g, p, _ in rows])
+            report["calibration"].setdefault(name, {})[length] = table
+            report["abstention"].setdefault(name, {})[length] = [
+                abstention([p for _, p, _ in rows], [g for g, _, _ in rows], [c for _, _, c in rows], t)
+                for t in (0.5, 0.7, 0.9)]
+        english = [(s, g, p, c) for s, rows in results[name].items() if s != "word_shared" for g, p, c in rows
+                   if g == "en" and p in ("kk", "ru")]  # word_shared repeats the English words of word
+        report["confident_latin_errors_on_english"][name] = {
+            "errors": len(english), "confident_errors": sum(c >= 0.9 for *_, c in english)}
+    print("\n   confusions (gold->found), per detector and set:")
+    for name in names:
+        for set_name, conf in report["confusions"][name].items():
+            if conf:
+                print(f"   {name:<10} {set_name:<15} {json.dumps(conf)}")
+    print("\n   calibration per length (reliability: bin, n, mean confidence, accuracy; ECE):")
+    for name in names:
+        for length, table in report["calibration"][name].items():
+            bins = " ".join(f"{b['bin']}:{b['n']}/{b['confidence']:.3f}/{b['accuracy']:.3f}" for b in table["bins"])
+            print(f"   {name:<10} {length:<10} ECE {table['ece']:.4f}  {bins}")
+    print("\n   min_confidence: errors removed / errors, right answers lost (per length):")
+    for name in names:
+        for length, rows in report["abstention"][name].items():
+            print(f"   {name:<10} {length:<10} " + "  ".join(
+                f"@{r['threshold']}: {r['errors_removed']}/{r['errors']} removed, {r['right_answers_lost']} lost"
+                for r in rows))
+    print("\n   English items called kk/ru (all English sets), and how many with confidence >= 0.9:")
+    for name in names:
+        print(f"   {name:<10} {json.dumps(report['confident_latin_errors_on_english'][name])}")
+    if out_json:
+        out_json.parent.mkdir(parents=True, exist_ok=True)
+        out_json.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+    return report
+
+
 def benchmark_passages(n: int) -> tuple[list[str], str]:
     """`n` paragraphs of the scale set (round-robin over en/kk/ru), or shipped sentences."""
     if SCALE_DIR.is_dir():
@@ -164,12 +264,19 @@ def main() -> None:
     parser.add_argument("--passages", type=int, default=20000, help="passages for the throughput run")
     parser.add_argument("--langdetect-passages", type=int, default=1000)
     parser.add_argument("--quick", action="store_true", help="small run (limit 200, 2000 passages)")
+    parser.add_argument("--split", choices=("dev", "test"), default="test",
+                        help="held-out scale split: dev while tuning, test to report (default: %(default)s)")
+    parser.add_argument("--only-heldout", action="store_true", help="run only the held-out section")
+    parser.add_argument("--heldout-json", type=Path, help="write the held-out report as JSON here")
     args = parser.parse_args()
     if args.quick:
         args.limit, args.passages, args.langdetect_passages = 200, 2000, 200
     names = list(DETECTOR_NAMES) + ["langdetect-kk-all", "lingua-wide"]
     print(f"# bench_language: detectors {names}; default detector: {LanguageSettings().detector}, "
           f"languages {LanguageSettings().languages}")
+    heldout_section(["project", "lingua"], args.split, args.heldout_json)
+    if args.only_heldout:
+        return
     accuracy_section(names, args.limit)
     romanized_section(names, min(args.limit, 300))
     throughput_section(names, args.passages, args.langdetect_passages)

@@ -7,6 +7,7 @@ import pytest
 
 from pipeline.language.build import build_models
 from pipeline.language.charnb import CharNgramNB
+from pipeline.language.lexicon import Lexicon
 
 
 @pytest.mark.slow
@@ -19,4 +20,8 @@ def test_rebuilding_the_models_reproduces_the_committed_ones(repo_root, tmp_path
     assert rebuilt.classes == shipped.classes
     assert np.array_equal(rebuilt.keys, shipped.keys)
     assert np.allclose(rebuilt.log_prob, shipped.log_prob)
+    rebuilt_words, shipped_words = Lexicon.load(tmp_path / "lexicon.npz"), Lexicon.load(committed / "lexicon.npz")
+    for lang in ("en", "kk", "ru", "rom"):
+        assert np.array_equal(rebuilt_words.keys[lang], shipped_words.keys[lang])
+        assert np.array_equal(rebuilt_words.zipf10[lang], shipped_words.zipf10[lang])
     assert info == json.loads((committed / "build_info.json").read_text(encoding="utf-8"))

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 from pipeline.config import load_params, stage_settings
+from pipeline.errors import PipelineError
 from pipeline.language.detectors import DETECTOR_NAMES
 from pipeline.language.settings import LanguageSettings
-from pipeline.line_input import read_lines
 
 LINES_PER_BATCH = 5000
 
@@ -38,7 +40,9 @@ def register(subparsers) -> None:
         description=(
             "Read UTF-8 text, one passage per line, and write one JSON object per line, in order: "
             "lang, script, confidence, detector, and segments when the line switches language. "
-            "An empty line gives lang 'und'."
+            "An empty line, or one without words (numbers, URLs, DOIs, emoji, punctuation), gives lang 'und'. "
+            "Lines are split at line feeds only; a line that is not UTF-8 gives 'und' with an \"error\" naming "
+            "the line (and a warning), and the rest of the file is read on."
         ),
     )
     tool.add_argument("file", nargs="?", help="UTF-8 text file; standard input when omitted")
@@ -78,23 +82,65 @@ def run_detect_command(args: argparse.Namespace) -> int:
         settings.detector = args.detector
     identifier = LanguageIdentifier.from_settings(settings)
     batch: list[str] = []
-    lines = read_lines(args.file)
+    problems: list[str | None] = []
     out = sys.stdout
-    for line in lines:
+    for _number, line, problem in read_lines_tolerant(args.file):
+        if problem:
+            print(f"detect-language: {problem}; written as 'und' with the error", file=sys.stderr)
         batch.append(line)
+        problems.append(problem)
         if len(batch) >= LINES_PER_BATCH:
-            _emit(identifier, batch, out)
-            batch = []
-    _emit(identifier, batch, out)
+            _emit(identifier, batch, problems, out)
+            batch, problems = [], []
+    _emit(identifier, batch, problems, out)
     return 0
 
 
-def _emit(identifier, lines: list[str], out) -> None:
-    for res in identifier.identify_many(lines):
+def read_lines_tolerant(path: str | None) -> Iterator[tuple[int, str, str | None]]:
+    """(line number, text, problem) for every line of a file (or stdin), split at line feeds only.
+
+    A line that is not valid UTF-8 (a stray byte, an encoded lone surrogate) gives "" and a problem
+    naming its line and byte, and reading goes on: one bad line never stops a file. A file most of
+    whose lines are not UTF-8 is in another encoding and is refused before any output, with the fix.
+    """
+    name = path or "standard input"
+    if path is not None and not Path(path).is_file():
+        raise PipelineError(f"{path}: no such file. Give a UTF-8 text file, or pipe text to standard input.")
+    raw = Path(path).read_bytes() if path is not None else sys.stdin.buffer.read()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    chunks = raw.split(b"\n")
+    if chunks and chunks[-1] == b"":
+        chunks.pop()  # the newline that ends the last line
+    decoded: list[tuple[int, str, str | None]] = []
+    bad = 0
+    first_bad: tuple[int, int] | None = None
+    for number, chunk in enumerate(chunks, start=1):
+        if chunk.endswith(b"\r"):
+            chunk = chunk[:-1]
+        try:
+            decoded.append((number, chunk.decode("utf-8"), None))
+        except UnicodeDecodeError as exc:
+            bad += 1
+            first_bad = first_bad or (number, exc.start)
+            decoded.append((number, "", f"{name}: line {number} is not UTF-8 (byte {exc.start} of the line: "
+                                        f"{chunk[exc.start:exc.start + 4]!r})"))
+    non_empty = sum(1 for chunk in chunks if chunk.strip())
+    if first_bad and bad * 2 > non_empty:
+        line, byte = first_bad
+        raise PipelineError(f"{name}: not UTF-8 (line {line}, byte {byte} of the line). Convert it first, e.g. "
+                            f"`iconv -f WINDOWS-1251 -t UTF-8 {path or 'FILE'} > converted.txt`.")
+    yield from decoded
+
+
+def _emit(identifier, lines: list[str], problems: list[str | None], out) -> None:
+    for res, problem in zip(identifier.identify_many(lines), problems, strict=True):
         record = {"lang": res["lang"], "script": res["script"], "confidence": res["confidence"],
                   "detector": identifier.detector_name}
         if res["segments"]:
             record["segments"] = res["segments"]
+        if problem:
+            record["error"] = problem
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
     out.flush()
 

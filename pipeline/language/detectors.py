@@ -14,22 +14,43 @@ abstains). The names:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
 from pipeline.errors import PipelineError
 from pipeline.language import letters
-from pipeline.language.charnb import CharNgramNB, softmax
+from pipeline.language.charnb import CharNgramNB
+from pipeline.language.combiner import load_combiner
+from pipeline.language.evidence import (
+    CYRILLIC_FEATURES,
+    LATIN_FEATURES,
+    LATIN_KK_FEATURES,
+    cyrillic_features,
+    flatten,
+    has_romanization_evidence,
+    latin_features,
+    latin_kk_features,
+)
+from pipeline.language.lexicon import Lexicon
 from pipeline.language.script import words_of
 
 MODELS_DIR = Path("models/langid")
 ROMANIZED_MODEL = MODELS_DIR / "romanized.npz"
 CYRILLIC_MODEL = MODELS_DIR / "cyrillic.npz"
 KAZAKH_PROFILE = MODELS_DIR / "langdetect-kk.json"
+LEXICON = MODELS_DIR / "lexicon.npz"
+COMBINER = MODELS_DIR / "combiner.json"
 
 ROMANIZED_EVIDENCE_CHARS = 160
-ROMANIZED_MIN_WORDS = 2
+ROMANIZED_EVIDENCE_WORDS = 24
+MAX_WORD_LETTERS = 40  # longer runs of letters are not words (the longest Kazakh word forms stay below)
+LONG_RUSSIAN_CONFIDENCE = 0.99  # long Cyrillic text without a Kazakh letter whose words Russian knows
+LONG_RUSSIAN_KNOWN_SHARE = 0.75  # below this share of words known to Russian, the combiner decides
+NAMES_ONLY_CONFIDENCE = 0.9  # Latin text of capitalised names only: English, and rarely anything else
 DETECTOR_NAMES = ("project", "lingua", "py3langid", "langdetect-kk", "langdetect")
 
 # Languages a script alone decides when none of the configured languages is written in it.
@@ -151,26 +172,35 @@ class LangdetectDetector:
 
 
 class ProjectDetector:
-    """Rules where the letters decide, trained models where they do not.
+    """Rules where the letters decide, word lists and trained models where they do not.
 
     - Han, kana, Hangul, Greek, ... : the script decides (zh, ja, ko, el, ...).
     - Cyrillic: ї/є/ґ mean Ukrainian and ў Belarusian (no configured language shares them) unless
-      a Kazakh-only letter is present too (legacy Kazakh fonts put є for ғ);
-      a text with a letter only Kazakh has (ә ғ қ ұ һ) and at least `kk_letter_share` Kazakh-specific
-      letters (ә ғ қ ң ө ұ ү һ і) is Kazakh (a Kazakh name in a Russian sentence stays below); a
-      text of `long_text_letters` letters with none of them is Russian; the rest (short texts,
-      names) is decided by lingua, restricted to the configured Cyrillic languages, averaged with
-      our kk/ru character model.
-    - Latin: the romanized model, reading only lowercase-initial words (names carry no language)
-      and needing at least two of them, tells English from romanized Russian and Kazakh; lingua decides
-      between the configured Latin languages when English is not the only one.
+      a Kazakh-only letter is present too (legacy Kazakh fonts put є for ғ). A text of at least
+      `long_text_letters` letters with a letter only Kazakh has (ә ғ қ ұ һ) and at least
+      `kk_letter_share` Kazakh-specific letters (ә ғ қ ң ө ұ ү һ і) is Kazakh (a Kazakh name in a
+      Russian sentence stays below); one with none of them is Russian. Everything else (short
+      texts, names, long texts in between) goes to the combiner (`combiner.py`): a logistic model
+      per length over lingua's and our character model's log-odds, what a large Russian and a
+      Kazakh word list know of the words, and the letters (`evidence.py`).
+    - Latin: only lowercase-initial words count (names are romanized whatever the language around
+      them). The text is English unless a word that is not a known English word carries a
+      transliteration mark or a Kazakh Latin letter (positive evidence); then the combiner weighs
+      that evidence, the romanized character model and the English word list, and a second model
+      tells romanized Kazakh from romanized Russian. lingua decides between the configured Latin
+      languages when English is not the only one.
+
+    Confidences of the combiner are probabilities fitted on held-out dev data (calibrated); the
+    letter rules' fixed confidences were checked against the same data (bench/bench_language.py).
     """
 
     name = "project"
 
     def __init__(self, languages: Sequence[str], romanized_model: str | Path = ROMANIZED_MODEL,
-                 cyrillic_model: str | Path = CYRILLIC_MODEL,
-                 kk_letter_share: float = 0.03, long_text_letters: int = 40, romanized_min_llr: float = 8.0):
+                 cyrillic_model: str | Path = CYRILLIC_MODEL, lexicon: str | Path = LEXICON,
+                 combiner: str | Path | None = COMBINER,
+                 kk_letter_share: float = 0.03, long_text_letters: int = 40,
+                 romanized_min_probability_short: float = 0.9):
         from lingua import IsoCode639_1, Language
 
         self.languages = tuple(languages)
@@ -186,9 +216,14 @@ class ProjectDetector:
         self.letter_rules = set(self.cyrillic_languages) <= {"kk", "ru", "uk", "be"}
         self.kk_letter_share = kk_letter_share
         self.long_text_letters = long_text_letters
-        self.romanized_min_llr = romanized_min_llr
+        self.romanized_min_probability_short = romanized_min_probability_short
         self.romanized = CharNgramNB.load(romanized_model)
         self.cyrillic = CharNgramNB.load(cyrillic_model)
+        self.lexicon = Lexicon.load(lexicon)
+        # None: evidence only, for fitting the combiner (bench/fit_language_combiner.py)
+        self.combiner = None if combiner is None else load_combiner(
+            combiner, {"cyrillic": CYRILLIC_FEATURES, "latin": LATIN_FEATURES, "latin_plain": LATIN_FEATURES,
+                       "latin_kk": LATIN_KK_FEATURES})
         self._lingua_cyrillic: LinguaDetector | None = None
         self._lingua_latin: LinguaDetector | None = None
 
@@ -206,6 +241,7 @@ class ProjectDetector:
         """Language and confidence for each text (batched per route)."""
         out: list[tuple[str, float] | None] = [None] * len(texts)
         cyrillic_open: list[int] = []
+        cyrillic_long_russian: list[int] = []
         latin: list[int] = []
         rows = letters.profiles(texts)
         for i, row in enumerate(rows):
@@ -214,6 +250,8 @@ class ProjectDetector:
                 out[i] = self._cyrillic_by_letters(row)
                 if out[i] is None:
                     cyrillic_open.append(i)
+                elif out[i] == ("ru", LONG_RUSSIAN_CONFIDENCE):
+                    cyrillic_long_russian.append(i)
             elif script == "Latn":
                 latin.append(i)
             elif script == "Zyyy":
@@ -221,9 +259,22 @@ class ProjectDetector:
             else:
                 lang = SCRIPT_LANGUAGE.get(script, "und")
                 out[i] = (lang, 0.6 if script in AMBIGUOUS_SCRIPTS else 0.99)
+        if cyrillic_long_russian and "kk" in self.cyrillic_languages:
+            # Kazakh typed without its letters ("окушыларына") is long but no Russian word list knows it
+            words = [_cyrillic_words(texts[i]) for i in cyrillic_long_russian]
+            flat, owner = flatten(words)
+            known = self.lexicon.zipf(flat, "ru") >= 1.0
+            share = np.bincount(owner, weights=known, minlength=len(words)) / np.maximum(
+                np.bincount(owner, minlength=len(words)), 1)
+            for i, s in zip(cyrillic_long_russian, share, strict=True):
+                if s < LONG_RUSSIAN_KNOWN_SHARE:
+                    cyrillic_open.append(i)
+            cyrillic_open.sort()
         if cyrillic_open:
-            if len(self.cyrillic_languages) >= 2:
+            if {"kk", "ru"} <= set(self.cyrillic_languages) and len(self.cyrillic_languages) == 2:
                 found = self._cyrillic_open([texts[i] for i in cyrillic_open])
+            elif len(self.cyrillic_languages) >= 2:
+                found = self._cyrillic_lingua().detect_many([texts[i] for i in cyrillic_open])
             else:
                 found = [(self.cyrillic_languages[0] if self.cyrillic_languages else "ru", 0.5)] * len(cyrillic_open)
             for i, res in zip(cyrillic_open, found, strict=True):
@@ -233,21 +284,26 @@ class ProjectDetector:
                 out[i] = res
         return [r if r is not None else ("und", 0.0) for r in out]
 
-    def _cyrillic_open(self, texts: list[str]) -> list[tuple[str, float]]:
-        """Short or name-heavy Cyrillic: lingua's confidence averaged with our kk/ru character model
-        (trained on the TRAIN split); the two err on different texts (bench: fewer kk<->ru errors)."""
+    def cyrillic_evidence(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(features for Kazakh against Russian, number of Cyrillic words) of each text."""
+        words = [_cyrillic_words(t) for t in texts]
+        # lingua and the character model read the same evidence as the word features: the
+        # lowercase-initial words when there are any (names keep their own spelling)
+        texts = [" ".join(_evidence_words(w)) for w in words]
         lingua = self._cyrillic_lingua().scores(texts)
-        model = softmax(self.cyrillic.log_likelihoods(texts)[0])
-        out = []
-        for scores, probs in zip(lingua, model, strict=True):
-            if not any(scores.values()):
-                out.append(("und", 0.0))
-                continue
-            own = dict(zip(self.cyrillic.classes, probs.tolist(), strict=True))
-            combined = {lang: (conf + own.get(lang, 0.0)) / 2 for lang, conf in scores.items()}
-            best = max(sorted(combined), key=combined.__getitem__)
-            out.append((best, float(combined[best])))
-        return out
+        lingua_lo = np.array([np.log(s.get("kk", 0.0) + 1e-3) - np.log(s.get("ru", 0.0) + 1e-3) for s in lingua])
+        scores, _ = self.cyrillic.log_likelihoods(texts)
+        classes = self.cyrillic.classes
+        model_llr = scores[:, classes.index("kk")] - scores[:, classes.index("ru")]
+        n_words = np.array([len(w) for w in words])
+        return cyrillic_features(words, lingua_lo, model_llr, self.lexicon), n_words
+
+    def _cyrillic_open(self, texts: list[str]) -> list[tuple[str, float]]:
+        """Short or undecided Cyrillic: the combiner's probability of Kazakh against Russian."""
+        x, n_words = self.cyrillic_evidence(texts)
+        p_kk = self.combiner["cyrillic"].probability(x, n_words)
+        return [("und", 0.0) if not n else ("kk", float(p)) if p >= 0.5 else ("ru", float(1 - p))
+                for p, n in zip(p_kk, n_words, strict=True)]
 
     def _cyrillic_by_letters(self, row) -> tuple[str, float] | None:
         col = letters.COL
@@ -257,56 +313,91 @@ class ProjectDetector:
         if row[col["be"]] and not row[col["kk_unique"]]:
             return ("be", 0.95)
         cyrillic = int(row[col["Cyrl"]])
-        if not self.letter_rules or not cyrillic:
+        if not self.letter_rules or cyrillic < self.long_text_letters:
             return None
         kazakh = int(row[col["kk_unique"]] + row[col["kk_shared"]])
-        # і alone is also Ukrainian/Belarusian: without ә ғ қ ұ һ the model decides
+        # і alone is also Ukrainian/Belarusian: without ә ғ қ ұ һ the combiner decides
         if "kk" in self.cyrillic_languages and row[col["kk_unique"]] and kazakh / cyrillic >= self.kk_letter_share:
             return ("kk", 0.99)
-        if kazakh == 0 and cyrillic >= self.long_text_letters and "ru" in self.cyrillic_languages:
-            return ("ru", 0.97)
+        if kazakh == 0 and "ru" in self.cyrillic_languages:
+            return ("ru", LONG_RUSSIAN_CONFIDENCE)
         return None
 
-    def _latin(self, texts: list[str]) -> list[tuple[str, float]]:
+    def latin_evidence(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(features for a romanization against English, features for romanized Kazakh against
+        romanized Russian, number of evidence words) of each text."""
         # Names are romanized whatever the language around them ("Sergey Ryazantsev" in an English
-        # author line): only words starting in lowercase count as evidence of romanized Russian.
-        # A few hundred characters settle it; capping keeps long passages cheap.
-        evidence = [_lowercase_words(t)[:ROMANIZED_EVIDENCE_CHARS] for t in texts]
-        scores, _ = self.romanized.log_likelihoods(evidence)
+        # author line): only words starting in lowercase are evidence. A few dozen words settle it.
+        words = [_lowercase_words(t).split()[:ROMANIZED_EVIDENCE_WORDS] for t in texts]
+        scores, _ = self.romanized.log_likelihoods([" ".join(w) for w in words])
         classes = self.romanized.classes
-        en = classes.index("en")
-        proba = softmax(scores)
+        en, kk, ru = classes.index("en"), classes.index("kk-Latn"), classes.index("ru-Latn")
+        best = np.maximum(scores[:, kk], scores[:, ru]) - scores[:, en]
+        n_words = np.array([len(w) for w in words])
+        x = latin_features(words, best, self.lexicon)
+        # which romanization matters only where one is possible
+        x_kk = np.zeros((len(texts), len(LATIN_KK_FEATURES)))
+        candidates = np.flatnonzero(has_romanization_evidence(x, n_words))
+        if len(candidates):
+            x_kk[candidates] = latin_kk_features([words[i] for i in candidates],
+                                                 (scores[:, kk] - scores[:, ru])[candidates])
+        return x, x_kk, n_words
+
+    def _latin(self, texts: list[str]) -> list[tuple[str, float]]:
+        x, x_kk, n_words = self.latin_evidence(texts)
+        allowed = has_romanization_evidence(x, n_words)
+        # Romanized only with positive evidence; the English of the others is weighed by its own model
+        p_rom = np.where(allowed, self.combiner["latin"].probability(x, n_words),
+                         1 - self.combiner["latin_plain"].probability(x, n_words))
+        p_kk = self.combiner["latin_kk"].probability(x_kk, n_words)
         out: list[tuple[str, float] | None] = [None] * len(texts)
-        open_idx = []
+        english: list[int] = []
+        # a text with no lowercase word may have no word at all ("xxxx…" a megabyte long)
+        no_words = [not n and not any(len(w) <= MAX_WORD_LETTERS for w in words_of(t[: ROMANIZED_EVIDENCE_CHARS * 4]))
+                    for t, n in zip(texts, n_words, strict=True)]
         for i in range(len(texts)):
-            best = int(scores[i].argmax())
-            # log-likelihood ratio against English: Latin text here is English unless the evidence
-            # for a romanization is strong (the threshold acts as a prior for English)
-            llr = float(scores[i, best] - scores[i, en])
-            target = classes[best].split("-")[0]
-            # one lowercase word is too little to overturn the English default ("soon", "meet")
-            enough = evidence[i].count(" ") + 1 >= ROMANIZED_MIN_WORDS if evidence[i] else False
-            if enough and best != en and llr >= self.romanized_min_llr and target in self.languages:
-                out[i] = (target, float(proba[i, best]))
+            if no_words[i]:
+                out[i] = ("und", 0.0)
+                continue
+            target = "kk" if p_kk[i] >= 0.5 else "ru"
+            needed = 0.5 if n_words[i] >= 4 else self.romanized_min_probability_short
+            if n_words[i] and allowed[i] and p_rom[i] >= needed and target in self.languages:
+                out[i] = (target, float(p_rom[i] * max(p_kk[i], 1 - p_kk[i])))
             else:
-                open_idx.append(i)
-        if open_idx:
+                english.append(i)
+        if english:
             if len(self.latin_languages) >= 2:
-                found = self._latin_lingua().detect_many([texts[i] for i in open_idx])
+                found = self._latin_lingua().detect_many([texts[i] for i in english])
             else:
                 only = self.latin_languages[0] if self.latin_languages else "und"
-                # with no lowercase word there is no evidence either way: the script's only language, unsure
-                found = [(only, float(proba[i, en]) if evidence[i] else 0.5) for i in open_idx]
-            for i, res in zip(open_idx, found, strict=True):
+                # without lowercase words there is no evidence either way: names are written alike everywhere
+                found = [(only, float(1 - p_rom[i]) if n_words[i] else NAMES_ONLY_CONFIDENCE) for i in english]
+            for i, res in zip(english, found, strict=True):
                 out[i] = res
         return [r if r is not None else ("und", 0.0) for r in out]
+
+
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04FF]+")
+
+
+def _evidence_words(words: list[str]) -> list[str]:
+    """The lowercase-initial words, or all words when every one is capitalised."""
+    lower = [w for w in words if not w[:1].isupper()]
+    return lower or words
+
+
+def _cyrillic_words(text: str) -> list[str]:
+    """Cyrillic letter runs of the start of a text (the combiner reads short texts)."""
+    words = _CYRILLIC_WORD.findall(text[: ROMANIZED_EVIDENCE_CHARS * 4])
+    return [w for w in words if len(w) <= MAX_WORD_LETTERS][:ROMANIZED_EVIDENCE_WORDS]
 
 
 def _lowercase_words(text: str) -> str:
     """Words starting in lowercase; all words, lower-cased, when the text is in capitals (titles).
 
-    Reads only the start of long texts: the evidence is capped anyway."""
-    words = words_of(text[: ROMANIZED_EVIDENCE_CHARS * 4])
+    Reads only the start of long texts: the evidence is capped anyway. A run of letters longer
+    than `MAX_WORD_LETTERS` is no word ("xxxx…", base64) and no evidence."""
+    words = [w for w in words_of(text[: ROMANIZED_EVIDENCE_CHARS * 4]) if len(w) <= MAX_WORD_LETTERS]
     lower = [w for w in words if w[:1].islower()]
     if not lower and len(words) >= 3 and all(w.isupper() for w in words):
         return " ".join(words).lower()
@@ -325,12 +416,13 @@ def build_detector(name: str, languages: Sequence[str], models_dir: str | Path =
                    **project_options: float) -> Detector:
     """The detector called `name`, restricted to `languages` where the library allows it.
 
-    `project_options` (kk_letter_share, long_text_letters, romanized_min_llr) tune the project detector.
+    `project_options` (kk_letter_share, long_text_letters, romanized_min_probability_short) tune the project detector.
     """
     models = Path(models_dir)
     if name == "project":
         return ProjectDetector(languages, romanized_model=models / ROMANIZED_MODEL.name,
-                               cyrillic_model=models / CYRILLIC_MODEL.name, **project_options)
+                               cyrillic_model=models / CYRILLIC_MODEL.name, lexicon=models / LEXICON.name,
+                               combiner=models / COMBINER.name, **project_options)
     if name == "lingua":
         return LinguaDetector(languages)
     if name == "py3langid":

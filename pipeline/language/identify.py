@@ -5,14 +5,16 @@
     ident.identify("Аңдатпа. Жаһандық өзгерістер жағдайында ...")
     # {"lang": "kk", "script": "Cyrl", "confidence": 0.99, "segments": []}
 
-Passages without linguistic content (numbers, URLs, DOIs, punctuation, a lone abbreviation such
-as "УДК: 37.016.3") are `und`. A passage whose sentences are in different languages gets one
+Passages without linguistic content (numbers, URLs, DOIs, emoji, punctuation, a lone abbreviation
+such as "УДК: 37.016.3", a run of letters too long to be a word) are `und`. Lone surrogates and
+control characters are read as U+FFFD and spaces, never an error. A passage whose sentences are in different languages gets one
 segment per run of same-language sentences and takes the language covering most letters.
 The detector is built once, on first use; results are cached per distinct text.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -24,6 +26,16 @@ from pipeline.language.segments import Sentence, may_switch_language, split_sent
 from pipeline.language.settings import LanguageSettings
 
 UNDETERMINED = "und"
+# Lone surrogates (from broken UTF-16 or JSON) cannot be encoded; control characters carry no language
+_UNSAFE = re.compile(r"[\ud800-\udfff]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(text: str) -> str:
+    """`text` with lone surrogates as U+FFFD and control characters (but tab and line feed) as spaces,
+    same length so offsets into the original stay valid."""
+    if not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else " ", text)
 _CONTENT_CHECK_LETTERS = 16  # above script.linguistic_content's abbreviation limit (< 12 letters)
 
 
@@ -56,7 +68,7 @@ class LanguageIdentifier:
             s = self.settings
             self._detector = build_detector(
                 s.detector, s.languages, s.models_dir, kk_letter_share=s.kk_letter_share,
-                long_text_letters=s.long_text_letters, romanized_min_llr=s.romanized_min_llr)
+                long_text_letters=s.long_text_letters, romanized_min_probability_short=s.romanized_min_probability_short)
         return self._detector
 
     @property
@@ -70,7 +82,7 @@ class LanguageIdentifier:
 
     def identify_many(self, texts: Iterable[str]) -> list[dict]:
         """`identify` for each text, in order; distinct texts are detected once, in batches."""
-        texts = [t if isinstance(t, str) else "" for t in texts]
+        texts = [clean_text(t) if isinstance(t, str) else "" for t in texts]
         todo = sorted({t for t in texts if t not in self._cache})
         fresh: dict[str, dict] = {}
         size = max(1, self.settings.batch_size)

@@ -29,7 +29,9 @@ from pipeline.language.letters import (  # noqa: F401  (re-exported: the letters
 
 # URLs (also "URL:https:// host/path" with a stray space), bare host/path, e-mail, DOIs
 _URL = re.compile(r"(?:https?://|www\.)\s?\S+|\b[\w-]+(?:\.[\w-]+)+/\S*|\S+@\S+\.\w+|\b10\.\d{4,9}/\S+"
-                  r"|\bdoi:\s*\S+", re.IGNORECASE)
+                  r"|\bdoi:\s*\S+|\b(?:[\w-]+\.)+(?:com|org|net|edu|gov|int|info|io|kz|ru|cn|uk|рф|қаз)\b",
+                  re.IGNORECASE)
+_DOMAIN_HINT = re.compile(r"(?:www|\.(?:com|org|net|edu|gov|int|info|io|kz|ru|cn|uk|рф|қаз))\b", re.IGNORECASE)
 _LOCATOR = re.compile(r"\bURL\s*:[^\n]*")  # to the end of the line: the next entry may follow
 _BRACKETED = re.compile(r"\[[^\]]*\]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -49,7 +51,7 @@ def strip_non_linguistic(text: str) -> str:
     """`text` without URLs, e-mail addresses and DOIs (they are Latin but not English), and without
     the locator of a bibliography entry: from "URL:" on come a link and an access note ("(access
     date: 05.09.2022)", "(дата обращения: …)") whatever the language of the cited work."""
-    if "/" not in text and "@" not in text and "doi" not in text.lower():
+    if "/" not in text and "@" not in text and "doi" not in text.lower() and not _DOMAIN_HINT.search(text):
         return text  # nothing to strip; skipping the regex keeps the stage fast
     return _URL.sub(" ", _LOCATOR.sub(" ", text))
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.ingest.segment import sentence_spans
 from pipeline.language import letters
 
-# A sentence ends at . ! ? … (plus closing quotes/brackets) before whitespace, or at a line break.
-_BOUNDARY = re.compile(r"(?<=[.!?…])[\"'»”’)\]]*\s+|\n+")
+_LINE = re.compile(r"[^\n]+")
+
 
 @dataclass(frozen=True)
 class Sentence:
@@ -26,16 +27,19 @@ class Sentence:
 
 
 def split_sentences(text: str, max_sentences: int = 500) -> list[Sentence]:
-    """Sentences of `text` with their offsets, at most `max_sentences` (the rest stays undetected)."""
+    """Sentences of `text` with their offsets, at most `max_sentences` (the rest stays undetected).
+
+    The sentences are ingest's (`pipeline.ingest.segment.sentence_spans`: initials, abbreviations such
+    as "Prof.", "т.е.", "ж." and decimal numbers do not end a sentence), within each line: a line
+    break always ends one."""
     out: list[Sentence] = []
-    pos = 0
-    for match in _BOUNDARY.finditer(text):
-        _append(out, text, pos, match.start())
-        pos = match.end()
-        if len(out) >= max_sentences:
-            return out
-    _append(out, text, pos, len(text))
-    return out[:max_sentences]
+    for line in _LINE.finditer(text):
+        base = line.start()
+        for start, end in sentence_spans(line.group()):
+            _append(out, text, base + start, base + end)
+            if len(out) >= max_sentences:
+                return out
+    return out
 
 
 def _append(out: list[Sentence], text: str, start: int, end: int) -> None:

@@ -20,8 +20,10 @@ class LanguageSettings:
     max_sentences: at most this many sentences of a passage get their own segment.
     kk_letter_share: share of Kazakh-specific letters (ә ғ қ ң ө ұ ү һ і) that makes Cyrillic Kazakh.
     long_text_letters: Cyrillic text this long without any Kazakh letter is Russian without a model.
-    romanized_min_llr: log-likelihood ratio (nats) over English needed to call Latin text
-      romanized Russian/Kazakh.
+    romanized_min_probability_short: probability of a romanization (combiner) needed to call a Latin
+      text of one to three words romanized Russian/Kazakh rather than English (longer texts: 0.5);
+      chosen on the dev held-out sets: short English lines (titles, captions, lowercased names) are far
+      more common than short romanized ones.
     batch_size: passages per batch; cache_size: distinct texts remembered between batches.
     """
 
@@ -33,7 +35,7 @@ class LanguageSettings:
     max_sentences: int = 500
     kk_letter_share: float = 0.03
     long_text_letters: int = 40
-    romanized_min_llr: float = 8.0
+    romanized_min_probability_short: float = 0.9
     batch_size: int = 5000
     cache_size: int = 200_000
     models_dir: str = "models/langid"
