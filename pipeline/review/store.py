@@ -71,6 +71,12 @@ class StoreBusyError(PipelineError):
     """The database stayed locked by another process for longer than the busy timeout."""
 
 
+def _locked(exc: Exception) -> bool:
+    """Whether a SQLite error means another connection holds a lock (not that the file is bad)."""
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
 def utc_now() -> str:
     """Current time, ISO 8601 UTC with microseconds (sortable as text)."""
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
@@ -97,16 +103,17 @@ class DecisionStore:
         # Writers of this process queue here and wake at once; only other processes meet
         # SQLite's busy handler, whose sleep-and-retry backoff adds tens of milliseconds.
         self._write_lock = threading.Lock()
-        existed = self.path.exists() and self.path.stat().st_size > 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.exists() and self.path.stat().st_size > 0:
+            # Judged read-only first: a file that is not ours is refused before anything
+            # (WAL mode, our tables) could change it.
+            self._check_readable()
         conn = self._connect()
-        if existed:
-            self._check_readable(conn)
         try:
             conn.executescript(SCHEMA)
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         except sqlite3.DatabaseError as exc:
-            raise self._unreadable(exc) from exc
+            raise self._busy(exc) if _locked(exc) else self._unreadable(exc) from exc
 
     # -- connections -------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -121,15 +128,8 @@ class DecisionStore:
             conn.execute("PRAGMA synchronous=FULL")
             if self.background_checkpoints:
                 conn.execute("PRAGMA wal_autocheckpoint=0")
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreBusyError(
-                    f"{self.path}: the database is locked by another process. Nothing was changed; "
-                    f"close the other program using it (or wait) and try again."
-                ) from exc
-            raise self._unreadable(exc) from exc
         except sqlite3.DatabaseError as exc:
-            raise self._unreadable(exc) from exc
+            raise self._busy(exc) if _locked(exc) else self._unreadable(exc) from exc
         if str(mode).lower() != "wal":
             raise PipelineError(f"{self.path}: could not switch the database to WAL mode (got {mode}).")
         self._local.conn = conn
@@ -143,16 +143,33 @@ class DecisionStore:
             f"--db NEW.sqlite`."
         )
 
-    def _check_readable(self, conn: sqlite3.Connection) -> None:
+    def _busy(self, exc: Exception) -> StoreBusyError:
+        return StoreBusyError(
+            f"{self.path}: the database is locked by another program ({exc}) and stayed locked for "
+            f"{self.busy_timeout_ms} ms. Nothing was changed and no decision is lost; close the other "
+            f"program using it (or wait a moment) and start again.")
+
+    def _check_readable(self) -> None:
+        """Refuse a file that is not a readable review database, without writing to it."""
         try:
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                   timeout=self.busy_timeout_ms / 1000, isolation_level=None)
+        except sqlite3.DatabaseError as exc:
+            raise self._busy(exc) if _locked(exc) else self._unreadable(exc) from exc
+        try:
+            conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
             result = conn.execute("PRAGMA quick_check").fetchone()[0]
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         except sqlite3.DatabaseError as exc:
-            raise self._unreadable(exc) from exc
+            raise self._busy(exc) if _locked(exc) else self._unreadable(exc) from exc
+        finally:
+            conn.close()
         if result != "ok":
             raise self._unreadable(RuntimeError(f"integrity check: {result}"))
         if tables and "decisions" not in tables:
-            raise self._unreadable(RuntimeError("it is a SQLite file but holds no decisions table"))
+            raise self._unreadable(RuntimeError(
+                f"it is a SQLite database of something else (tables: {', '.join(sorted(tables)[:5])}), "
+                f"not a review database"))
 
     def checkpoint(self) -> None:
         """Copy committed WAL content into the database file (without blocking writers)."""
@@ -315,8 +332,33 @@ class DecisionStore:
 
     # -- export ------------------------------------------------------------------------
     def export_jsonl(self, path: str | os.PathLike[str]) -> int:
-        """Write every decision to `path` atomically, sorted, one JSON object a line."""
+        """Write every decision to `path` atomically, sorted, one JSON object a line.
+
+        The file is left as it is (not even touched) when it already holds exactly these
+        decisions, in whatever order or spacing: decisions.jsonl is tracked by git and DVC, so
+        starting or stopping the app must not change it unless a decision was made. With no
+        decisions the file is one blank line (an empty dependency makes DVC warn).
+        """
         lines = [r[0] for r in self._connect().execute(
             "SELECT line FROM decisions ORDER BY passage_id, timestamp, seq, decision_id")]
-        atomic.write_text(path, "".join(line + "\n" for line in lines))
+        target = Path(path)
+        if _holds_same_decisions(target, lines):
+            return len(lines)
+        atomic.write_text(target, "".join(line + "\n" for line in lines) if lines else "\n")
         return len(lines)
+
+
+def _holds_same_decisions(path: Path, lines: list[str]) -> bool:
+    """Whether the text export at `path` holds exactly the decisions `lines` (canonical JSON lines)."""
+    try:
+        existing = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, UnicodeDecodeError):
+        return False
+    if len(existing) != len(lines):
+        return False
+    try:
+        canonical = sorted(to_json_line({k: v for k, v in json.loads(line).items() if k != "seq"})
+                           for line in existing)
+    except (json.JSONDecodeError, AttributeError):
+        return False
+    return canonical == sorted(lines)
