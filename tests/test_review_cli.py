@@ -32,7 +32,7 @@ def workdir(corpus_dir, tmp_path, monkeypatch):
 def test_export_writes_the_jsonl_and_every_tool_format(workdir, capsys):
     assert main(["review", "export"]) == 0
     assert len(read_jsonl(workdir / "corpus" / "annotations" / "decisions.jsonl")) == 1
-    for name in ("reviewed.conll", "reviewed.spacy", "labelstudio.json"):
+    for name in ("reviewed.conll", "reviewed.conll.ids", "reviewed.conllu", "reviewed.spacy", "labelstudio.json"):
         assert (workdir / "outputs" / "review" / name).stat().st_size > 0
     assert "1 passages" in capsys.readouterr().out
 
@@ -87,5 +87,5 @@ def test_exports_can_be_rebuilt_from_the_text_export_alone(workdir):
     main(["review", "export", "--formats", "jsonl"])
     (workdir / "corpus" / "annotations" / "review.sqlite").rename(workdir / "elsewhere.sqlite")
     assert main(["review", "export", "--from-jsonl", "--formats", "conll", "--out-dir", "dvc"]) == 0
-    assert "# passage_id = " in (workdir / "dvc" / "reviewed.conll").read_text(encoding="utf-8")
+    assert (workdir / "dvc" / "reviewed.conll.ids").read_text(encoding="utf-8").count("\n") == 1
     assert not (workdir / "corpus" / "annotations" / "review.sqlite").exists()

@@ -86,10 +86,26 @@ def _hold_write_lock(path, seconds: float, ready: threading.Event) -> None:
     conn.close()
 
 
+def test_a_database_another_program_is_writing_to_opens_for_reading(tmp_path):
+    path = tmp_path / "review.sqlite"
+    first = DecisionStore(path)
+    _accept(first)
+    first.close()
+    ready = threading.Event()
+    holder = threading.Thread(target=_hold_write_lock, args=(path, 1.0, ready))
+    holder.start()
+    assert ready.wait(5), "the lock could not be taken"
+    try:
+        assert DecisionStore(path, busy_timeout_ms=100).count() == 1
+    finally:
+        holder.join()
+
+
 def test_a_database_locked_briefly_at_start_up_is_waited_for(tmp_path):
     path = tmp_path / "review.sqlite"
     first = DecisionStore(path)
     _accept(first)
+    first._connect().execute("UPDATE meta SET value='1' WHERE key='schema_version'")  # needs a write to open
     first.close()
     ready = threading.Event()
     holder = threading.Thread(target=_hold_write_lock, args=(path, 0.3, ready))
@@ -104,6 +120,7 @@ def test_a_database_locked_for_long_at_start_up_is_reported_as_busy_not_unreadab
     path = tmp_path / "review.sqlite"
     first = DecisionStore(path)
     _accept(first)
+    first._connect().execute("UPDATE meta SET value='1' WHERE key='schema_version'")  # an older database
     first.close()
     ready = threading.Event()
     holder = threading.Thread(target=_hold_write_lock, args=(path, 1.0, ready))
