@@ -385,3 +385,95 @@ def test_a_lone_surrogate_in_a_canonical_name_is_a_400_not_a_500(app, seed, stor
     r = client.post("/api/decisions", data=body, content_type="application/json", headers={"X-CSRF-Token": csrf})
     assert r.status_code == 400 and "canonical_name" in r.get_json()["error"]
     assert store.count() == 0
+
+
+def test_undo_takes_back_a_whole_mark_reviewed_and_the_passage_needs_review_again(app, seed, store):
+    client = app.test_client()
+    csrf = login(client)
+    p = passage_with(seed, "Rector of Abai KazNPU")
+    client.post(f"/api/passages/{p['passage_id']}/reviewed", json={}, headers={"X-CSRF-Token": csrf})
+    r = client.post("/api/undo", json={"passage_id": p["passage_id"]}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200 and {d["action"] for d in r.get_json()["undone"]} == {"accept", "review_passage"}
+    mentions = client.get(f"/api/passages/{p['passage_id']}").get_json()["mentions"]
+    assert {m["status"] for m in mentions} == {"machine"}
+    assert store.reviewed_passages() == set()
+    nothing = client.post("/api/undo", json={"passage_id": p["passage_id"]}, headers={"X-CSRF-Token": csrf})
+    assert nothing.status_code == 409
+
+
+def test_a_retried_decision_is_stored_once(app, seed, store):
+    client = app.test_client()
+    csrf = login(client)
+    p = passage_with(seed, "Tokayev graduated")
+    tokayev = next(m for m in client.get(f"/api/passages/{p['passage_id']}").get_json()["mentions"]
+                   if m["text"] == "Tokayev")
+    body = {"passage_id": p["passage_id"], "mention_id": tokayev["mention_id"], "action": "accept",
+            "base_decision_id": None, "decision_id": "0123456789abcdef" * 2}
+    first = client.post("/api/decisions", json=body, headers={"X-CSRF-Token": csrf})
+    again = client.post("/api/decisions", json=body, headers={"X-CSRF-Token": csrf})
+    assert first.status_code == again.status_code == 200 and store.count() == 1
+
+
+def test_each_annotator_has_their_own_queue_and_progress(seed, store):
+    app = create_app(Catalog(*seed), store, ReviewSettings(reviews_per_passage=2))
+    alice, bob = app.test_client(), app.test_client()
+    csrf_a, csrf_b = login(alice, "alice"), login(bob, "bob")
+    first = alice.get("/api/queue/next").get_json()["passage_id"]
+    assert bob.get("/api/queue/next").get_json()["passage_id"] == first
+    alice.post(f"/api/passages/{first}/reviewed", json={}, headers={"X-CSRF-Token": csrf_a})
+    assert alice.get("/api/queue/next").get_json()["passage_id"] != first
+    assert bob.get("/api/queue/next").get_json()["passage_id"] == first  # needs a second review
+    bob.post(f"/api/passages/{first}/reviewed", json={}, headers={"X-CSRF-Token": csrf_b})
+    progress = alice.get("/api/progress").get_json()
+    assert progress["me"]["reviewed"] == 1 and {t["name"]: t["reviewed"] for t in progress["team"]} == {
+        "alice": 1, "bob": 1}
+    carol = app.test_client()
+    login(carol, "carol")
+    assert carol.get("/api/queue/next").get_json()["passage_id"] != first  # two reviews: done
+
+
+def test_a_random_queue_differs_between_annotators_but_not_between_visits(seed, store):
+    app = create_app(Catalog(*seed), store)
+    alice, bob = app.test_client(), app.test_client()
+    login(alice, "alice")
+    login(bob, "bob")
+    a1 = alice.get("/api/queue/next?order=random").get_json()["passage_id"]
+    assert alice.get("/api/queue/next?order=random").get_json()["passage_id"] == a1
+    assert bob.get("/api/queue/next?order=random").get_json()["passage_id"] != a1
+
+
+def test_the_active_order_serves_the_least_certain_passage_first(seed, store):
+    catalog = Catalog(*seed)
+    passages, _ = seed
+    unsure = passage_with(seed, "Tokayev graduated")["passage_id"]
+    catalog.set_uncertainty({pid: 0.1 for pid in passages["passage_id"]} | {unsure: 0.9})
+    client = create_app(catalog, store).test_client()
+    assert client.get("/api/queue/next?order=active").get_json()["passage_id"] == unsure
+
+
+def test_the_active_order_without_uncertainty_scores_says_how_to_get_them(app):
+    r = app.test_client().get("/api/queue/next?order=active")
+    assert r.status_code == 409 and "review_queue" in r.get_json()["error"]
+
+
+def test_an_adjudicator_resolves_a_disagreement(seed, store):
+    app = create_app(Catalog(*seed), store)
+    p = passage_with(seed, "Tokayev graduated")
+    for name, verdict in (("aigerim", "accept"), ("dmitry", "reject")):
+        client = app.test_client()
+        csrf = login(client, name)
+        tokayev = next(m for m in client.get(f"/api/passages/{p['passage_id']}").get_json()["mentions"]
+                       if m["text"] == "Tokayev")
+        _decide(client, csrf, p["passage_id"], tokayev, verdict)
+        client.post(f"/api/passages/{p['passage_id']}/reviewed", json={}, headers={"X-CSRF-Token": csrf})
+    judge = app.test_client()
+    csrf = login(judge, "zhanna", role="adjudicator")
+    [listed] = judge.get("/api/disagreements").get_json()["passages"]
+    assert listed["passage_id"] == p["passage_id"] and not listed["resolved"]
+    view = judge.get(f"/api/passages/{p['passage_id']}/adjudication").get_json()
+    keep = [{"start": r["start"], "end": r["end"], "label": r["labels"]["aigerim"]} for r in view["rows"]]
+    assert judge.post(f"/api/passages/{p['passage_id']}/resolve", json={"spans": keep},
+                      headers={"X-CSRF-Token": csrf}).status_code == 200
+    assert judge.get("/api/disagreements").get_json()["passages"][0]["resolved"]
+    final = judge.get(f"/api/passages/{p['passage_id']}").get_json()["mentions"]
+    assert next(m for m in final if m["text"] == "Tokayev")["status"] == "accepted"

@@ -82,3 +82,91 @@ def test_the_start_up_link_of_an_all_interfaces_bind_can_be_opened():
     urls = start_urls("0.0.0.0", 8765)
     assert urls and not any("0.0.0.0" in u for u in urls)
     assert all(re.match(r"http://[^/]+:8765/$", u) for u in urls)
+
+
+def _signed_in(app, name: str, secret: str):
+    client = app.test_client()
+    csrf = _csrf_of(client, "/login")
+    r = client.post("/api/login", json={"name": name, "secret": secret}, headers={"X-CSRF-Token": csrf})
+    return client, r
+
+
+def _csrf_of(client, path: str) -> str:
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+
+
+def test_once_accounts_exist_every_decision_is_made_by_a_signed_in_annotator(catalog, tmp_path):
+    store = DecisionStore(tmp_path / "review.sqlite")
+    Accounts(store).add("aigerim@example.org", secret="secret-of-aigerim")
+    app = create_app(catalog, store)
+    anonymous = app.test_client()
+    assert anonymous.get("/").status_code == 303 and "/login" in anonymous.get("/").headers["Location"]
+    assert anonymous.get("/api/documents").get_json()["code"] == "login"
+    _, wrong = _signed_in(app, "aigerim@example.org", "not-the-secret")
+    assert wrong.status_code == 401
+    client, ok = _signed_in(app, "aigerim@example.org", "secret-of-aigerim")
+    pid, mid = _tokayev(catalog)
+    r = client.post("/api/decisions", json={"passage_id": pid, "mention_id": mid, "action": "accept",
+                                            "annotator": "someone-else"}, headers={"X-CSRF-Token": ok.get_json()["csrf"]})
+    assert r.status_code == 200 and store.all()[0]["annotator"] == "aigerim@example.org"
+
+
+def test_a_one_time_link_signs_in_once(catalog, tmp_path):
+    store = DecisionStore(tmp_path / "review.sqlite")
+    accounts = Accounts(store)
+    accounts.add("dmitry", role="adjudicator", secret="secret-of-dmitry")
+    token = accounts.link_token("dmitry")
+    app = create_app(catalog, store)
+    first, second = app.test_client(), app.test_client()
+    r = first.post("/api/login/once", json={"token": token}, headers={"X-CSRF-Token": _csrf_of(first, "/login")})
+    assert r.status_code == 200 and r.get_json()["user"] == {"name": "dmitry", "role": "adjudicator"}
+    again = second.post("/api/login/once", json={"token": token}, headers={"X-CSRF-Token": _csrf_of(second, "/login")})
+    assert again.status_code == 401 and "used already" in again.get_json()["error"]
+
+
+def test_resetting_a_secret_ends_the_accounts_sessions(catalog, tmp_path):
+    store = DecisionStore(tmp_path / "review.sqlite")
+    accounts = Accounts(store)
+    accounts.add("aigerim", secret="secret-of-aigerim")
+    app = create_app(catalog, store)
+    client, _ = _signed_in(app, "aigerim", "secret-of-aigerim")
+    assert client.get("/api/progress").status_code == 200
+    accounts.reset("aigerim")
+    assert client.get("/api/progress").status_code == 401
+
+
+def test_only_adjudicators_reach_the_disagreements(catalog, tmp_path):
+    store = DecisionStore(tmp_path / "review.sqlite")
+    accounts = Accounts(store)
+    accounts.add("aigerim", secret="secret-of-aigerim")
+    accounts.add("zhanna", role="adjudicator", secret="secret-of-zhanna")
+    app = create_app(catalog, store)
+    annotator, _ = _signed_in(app, "aigerim", "secret-of-aigerim")
+    adjudicator, _ = _signed_in(app, "zhanna", "secret-of-zhanna")
+    assert annotator.get("/api/disagreements").status_code == 403
+    assert annotator.get("/adjudicate").status_code == 403
+    assert adjudicator.get("/api/disagreements").get_json() == {"passages": [], "total": 0}
+
+
+def test_single_user_mode_needs_no_sign_in_and_uses_the_given_name(catalog, tmp_path):
+    store = DecisionStore(tmp_path / "review.sqlite")
+    client = create_app(catalog, store, annotator="aigerim").test_client()
+    assert client.get("/api/session").get_json()["user"] == {"name": "aigerim", "role": "adjudicator"}
+
+
+def test_the_annotator_option_is_refused_once_accounts_exist(catalog, tmp_path):
+    from pipeline.errors import PipelineError
+
+    store = DecisionStore(tmp_path / "review.sqlite")
+    Accounts(store).add("aigerim", secret="secret-of-aigerim")
+    with pytest.raises(PipelineError, match="accounts exist"):
+        create_app(catalog, store, annotator="dmitry")
+
+
+def test_secrets_are_stored_only_as_salted_hashes(tmp_path):
+    store = DecisionStore(tmp_path / "review.sqlite")
+    secret = Accounts(store).add("aigerim")
+    assert secret and len(secret) >= 12
+    assert secret.encode() not in (tmp_path / "review.sqlite").read_bytes()
+    assert Accounts(store).sign_in("aigerim", secret).name == "aigerim"
