@@ -251,8 +251,9 @@ def test_shortcuts_work_after_the_label_menu_and_reach_the_tenth_label(browser, 
         page.wait_for_selector("#mentions tbody tr[data-index='1'].st-rejected")
         page.keyboard.press("0")  # the tenth label
         page.wait_for_selector("#mentions tbody tr[data-index='2'].st-corrected")
-        page.keyboard.press("Shift+1")  # the eleventh
-        page.wait_for_function("() => document.querySelector(\"#mentions tbody tr[data-index='2'] td.label\").textContent === 'LAW'")
+        page.keyboard.press("Shift+1")  # the eleventh, on the next mention
+        page.wait_for_function("() => Array.from(document.querySelectorAll('#mentions tbody td.label'))"
+                               ".some(td => td.textContent === 'LAW')")
         assert [d["result"]["label"] for d in store.all() if d["action"] == "relabel"] == ["ORG", "EVENT", "LAW"]
     finally:
         server.shutdown()
@@ -270,7 +271,7 @@ def test_d_asks_before_accepting_many_mentions_and_u_undoes_it(browser, corpus_d
         page.keyboard.press("d")
         page.wait_for_selector("#confirm-dialog[open]")
         page.keyboard.press("Escape")  # no: nothing is stored
-        page.wait_for_selector("#confirm-dialog:not([open])")
+        page.wait_for_function("() => !document.getElementById('confirm-dialog').open")
         assert store.count() == 0
         page.keyboard.press("d")
         page.wait_for_selector("#confirm-dialog[open]")
