@@ -89,3 +89,17 @@ def test_exports_can_be_rebuilt_from_the_text_export_alone(workdir):
     assert main(["review", "export", "--from-jsonl", "--formats", "conll", "--out-dir", "dvc"]) == 0
     assert (workdir / "dvc" / "reviewed.conll.ids").read_text(encoding="utf-8").count("\n") == 1
     assert not (workdir / "corpus" / "annotations" / "review.sqlite").exists()
+
+
+def test_uncertainty_command_scores_every_passage_against_a_second_opinion(workdir, repo_root):
+    import pandas as pd
+
+    (workdir / "params.yaml").write_text(
+        f"review:\n  second_opinion: {{en: rules}}\nentities:\n  gazetteer: {repo_root}/models/gazetteer/entities.tsv\n",
+        encoding="utf-8")
+    assert main(["review", "uncertainty"]) == 0
+    frame = pd.read_parquet(workdir / "outputs" / "review_queue" / "uncertainty.parquet")
+    passages = pd.read_parquet(workdir / "outputs" / "passages.parquet")
+    assert sorted(frame["passage_id"]) == sorted(passages["passage_id"])
+    assert frame["uncertainty"].between(0, 1).all()
+    assert set(frame.loc[frame["lang"] == "en", "second_opinion"]) == {"rules"}

@@ -109,3 +109,19 @@ def test_a_resolution_makes_the_chosen_spans_final_and_outranks_the_annotators()
              for d in latest_per_mention(a + b + resolution + later).values() if d["action"] != "reject"}
     assert final == set(chosen)
     assert disagreement_rows(PASSAGE, a + b + resolution)["resolved"]
+
+
+def test_uncertainty_is_one_minus_the_f1_of_machine_and_second_opinion():
+    import pandas as pd
+
+    from pipeline.review.uncertainty import disagreement, uncertainty_frame
+
+    assert disagreement(set(), set()) == 0.0
+    assert disagreement({(0, 5, "PERSON")}, {(0, 5, "PERSON")}) == 0.0
+    assert disagreement({(0, 5, "PERSON"), (9, 12, "GPE")}, {(0, 5, "ORG")}) == 1.0
+    passages = pd.DataFrame({"passage_id": ["a", "b"], "lang": ["kk", "en"]})
+    machine = pd.DataFrame({"passage_id": ["a", "a", "b"], "start": [0, 9, 0], "end": [5, 12, 4],
+                            "label": ["PERSON", "GPE", "ORG"]})
+    frame = uncertainty_frame(passages, machine, {"a": [(0, 5, "PERSON")], "b": [(0, 4, "ORG")]},
+                              {"kk": "stanza", "en": "rules"})
+    assert frame.set_index("passage_id")["uncertainty"].to_dict() == {"a": round(1 - 2 / 3, 4), "b": 0.0}

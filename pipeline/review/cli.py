@@ -104,6 +104,11 @@ def register(subparsers: Any) -> None:
     u.add_argument("name")
     u.set_defaults(func=users_cmd)
 
+    p = sub.add_parser("uncertainty", help="score how unsure the models are about each passage (active order)",
+                       argument_default=argparse.SUPPRESS)
+    _common(p, argparse.SUPPRESS)
+    p.set_defaults(func=uncertainty_cmd)
+
     p = sub.add_parser("agreement", help="write inter-annotator agreement as JSON",
                        argument_default=argparse.SUPPRESS)
     _common(p, argparse.SUPPRESS)
@@ -329,6 +334,24 @@ def restore(args: argparse.Namespace) -> int:
         raise PipelineError(f"{args.file}: not found.")
     added = DecisionStore(args.db).import_decisions(decisions)
     print(f"{args.db}: {added} of {len(decisions)} decisions restored from {args.file}.")
+    return 0
+
+
+def uncertainty_cmd(args: argparse.Namespace) -> int:
+    """Write outputs/review/uncertainty.parquet: machine mentions vs a second opinion per passage."""
+    from pipeline.entities.settings import EntitiesSettings
+    from pipeline.review.catalog import load_outputs
+    from pipeline.review.uncertainty import second_opinion, uncertainty_frame
+
+    settings = _settings(args)
+    passages, machine = load_outputs(settings.outputs)
+    entities = stage_settings(EntitiesSettings, "entities")
+    specs = {lang: spec for lang, spec in settings.second_opinion.items() if lang in set(passages["lang"])}
+    frame = uncertainty_frame(passages, machine, second_opinion(passages, specs, entities), specs)
+    atomic.write_parquet(settings.uncertainty, frame)
+    unsure = int((frame["uncertainty"] > 0).sum())
+    print(f"{settings.uncertainty}: {len(frame)} passages, {unsure} where the second opinion disagrees "
+          f"({', '.join(f'{k}: {v}' for k, v in sorted(specs.items()))}).")
     return 0
 
 

@@ -6,7 +6,7 @@ used: every passage A has not reviewed is in A's queue (double annotation for ag
 
 Orders: `document` (document, then passage order), `random` (a fixed shuffle per annotator,
 so two annotators do not start on the same passages), `active` (the passages the models are
-least sure of first: highest uncertainty from `outputs/review/uncertainty.parquet`, as Prodigy's
+least sure of first: highest uncertainty from `outputs/review_queue/uncertainty.parquet`, as Prodigy's
 `ner.teach` serves the most informative examples first).
 """
 

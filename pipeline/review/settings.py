@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -25,8 +25,11 @@ class ReviewSettings:
     reviews_per_passage: int = 1
     # Queue order: document | random (per annotator) | active (least certain first).
     queue_order: str = "document"
-    # Per-passage model uncertainty for the active order (stage review_queue).
-    uncertainty: str = "outputs/review/uncertainty.parquet"
+    # Per-passage model uncertainty for the active order (stage review_queue), and the second
+    # opinion per language it compares the entities stage's mentions with.
+    uncertainty: str = "outputs/review_queue/uncertainty.parquet"
+    second_opinion: dict = field(default_factory=lambda: {"kk": "stanza:models/kk_ner_stanza", "en": "rules",
+                                                          "ru": "rules"})
     # Ask before `d` accepts more than this many undecided mentions at once.
     confirm_accept_over: int = 3
     # Seconds to wait after the last decision before rewriting decisions.jsonl.

@@ -35,7 +35,7 @@ def queue_order(ctx: Review) -> str:
         raise RuleError(f"order must be one of {', '.join(ORDERS)}")
     if order not in ctx.catalog.orders():
         raise RuleError("The active order needs the models' uncertainty: run `dvc repro review_queue` "
-                        "(it writes outputs/review/uncertainty.parquet), then restart the app.", 409, code="no_active")
+                        "(it writes outputs/review_queue/uncertainty.parquet), then restart the app.", 409, code="no_active")
     return order
 
 
