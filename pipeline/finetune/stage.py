@@ -39,12 +39,12 @@ class FinetuneSettings:
     held_out_ratio: float = 0.25
     salt: str = "reviews-2026"
     min_reviews: int = 20  # reviewed passages needed (train part) before fine-tuning is tried
-    steps: int = 300
+    steps: int = 150
     batch_size: int = 16
     rehearsal_sentences: int = 2000
-    rehearsal_share: float = 0.5
+    rehearsal_share: float = 0.75
     dropout: float = 0.2
-    learn_rate: float = 0.0005
+    learn_rate: float = 0.0002
     seed: int = 0
     max_dev_drop: float = 0.01
 
