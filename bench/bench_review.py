@@ -1,6 +1,8 @@
-"""Benchmark the review app over real HTTP on loopback, at 50,000 passages.
+"""Benchmark the review app over real HTTP on loopback, at 50,000 passages, with annotator accounts on.
 
-Figures (targets from issue 6):
+Every client signs in with its own account (issue 15); the passage page is also timed against
+the same outputs served in single-user mode (no accounts), the peer for the cost of accounts.
+Figures (targets from issue 6, kept by issue 15):
 - page for a passage with 50 entities (HTML shell + its JSON) served in < 100 ms
 - a decision acknowledged in < 50 ms at the 95th percentile with 4 annotators writing at once
 - the document list stays fast at 50,000 passages (paginated, indexed)
@@ -113,13 +115,16 @@ def build_outputs(out: Path, n: int) -> tuple[str, str]:
 class Client:
     """One annotator's HTTP session against the server."""
 
-    def __init__(self, port: int, name: str):
+    def __init__(self, port: int, name: str | None):
         self.port = port
         self.cookie = ""
         self.csrf = ""
-        html = self.call("GET", "/")[1]
+        html = self.call("GET", "/login")[1]
         self.csrf = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
-        assert self.call("POST", "/api/session", {"annotator": name})[0] == 200
+        if name is not None:  # accounts on: sign in as this annotator
+            status, body, _ = self.call("POST", "/api/login", {"name": name, "secret": f"secret-of-{name}"})
+            assert status == 200, body
+            self.csrf = json.loads(body)["csrf"]
 
     def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, str, float]:
         t0 = time.perf_counter()
@@ -135,7 +140,16 @@ class Client:
         return r.status, data, elapsed
 
 
-def start_server(outputs: Path, tmp: Path, name: str) -> tuple[subprocess.Popen, int, float]:
+ANNOTATORS = ("bench-reader", "annotator-0", "annotator-1", "annotator-2", "annotator-3")
+
+
+def start_server(outputs: Path, tmp: Path, name: str, accounts: bool = True) -> tuple[subprocess.Popen, int, float]:
+    if accounts:
+        from pipeline.review.accounts import Accounts
+
+        people = Accounts(DecisionStore(tmp / f"{name}.sqlite"))
+        for who in ANNOTATORS:
+            people.add(who, secret=f"secret-of-{who}")
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "review", "--port", "0", "--outputs", str(outputs),
@@ -181,6 +195,7 @@ def main() -> int:
               f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (timings are noisy when high)")
         proc_big, port_big, start_big = start_server(big, tmp, "big")
         proc_small, port_small, start_small = start_server(small, tmp, "small")
+        proc_single, port_single, _ = start_server(big, tmp, "single", accounts=False)
         try:
             print(f"server start incl. catalog load: {start_big:.1f} s at {args.passages + 1} passages, "
                   f"{start_small:.1f} s at 1,001")
@@ -193,8 +208,14 @@ def main() -> int:
             n_ent = len(json.loads(a.call("GET", f"/api/passages/{pid50}")[1])["mentions"])
             results["passage_page_50_entities_ms"] = {"median": statistics.median(page) * 1000,
                                                       "p95": pct(page, 0.95) * 1000, "entities": n_ent}
-            print(f"passage page with {n_ent} entities (HTML + JSON): median {ms(statistics.median(page))}, "
-                  f"p95 {ms(pct(page, 0.95))}  [target < 100 ms]")
+            single = Client(port_single, None)
+            page_single = [sum(time_calls(single, [f"/passage/{pid50}", f"/api/passages/{pid50}"], 1))
+                           for _ in range(30)]
+            results["passage_page_single_user_ms"] = {"median": statistics.median(page_single) * 1000,
+                                                      "p95": pct(page_single, 0.95) * 1000}
+            print(f"passage page with {n_ent} entities (HTML + JSON), signed in: median {ms(statistics.median(page))}, "
+                  f"p95 {ms(pct(page, 0.95))}  [target < 100 ms]; peer single-user (no accounts): median "
+                  f"{ms(statistics.median(page_single))}, p95 {ms(pct(page_single, 0.95))}")
             # 2. Document list at 50k vs 1k passages (the peer).
             paths = ["/api/documents?page=0", "/api/documents?page=40", "/api/documents?lang=ru&page=3",
                      "/api/documents?label=PERSON&page=1", "/api/passages?page=500"]
@@ -244,7 +265,7 @@ def main() -> int:
             if failures:
                 print("  refused:", failures[:3])
         finally:
-            for proc in (proc_big, proc_small):
+            for proc in (proc_big, proc_small, proc_single):
                 proc.terminate()
                 proc.wait(timeout=30)
         stored = DecisionStore(tmp / "big.sqlite")

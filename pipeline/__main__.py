@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "pipeline.language.cli",
     "pipeline.entities.cli",
     "pipeline.ner_training.cli",
+    "pipeline.finetune.cli",
     "pipeline.topics.cli",
     "pipeline.report.cli",
     "pipeline.review.cli",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
 import pytest
 
 from pipeline.errors import PipelineError
+from pipeline.review.accounts import Accounts
 from pipeline.review.app import create_app
 from pipeline.review.catalog import Catalog
 from pipeline.review.decisions import mention_key, text_sha1
@@ -32,12 +34,16 @@ def app(seed, store):
     return create_app(Catalog(passages, entities), store, ReviewSettings(page_size=2))
 
 
-def login(client, name: str = "aigerim") -> str:
-    """Open the app as an annotator; returns the CSRF token."""
-    html = client.get("/").get_data(as_text=True)
+def login(client, name: str = "aigerim", role: str = "annotator") -> str:
+    """Sign in as an annotator (creating the account the first time); returns the CSRF token."""
+    accounts = Accounts(client.application.extensions["review"].store)
+    if accounts.get(name) is None:
+        accounts.add(name, role, secret=f"secret-of-{name}")
+    html = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
-    assert client.post("/api/session", json={"annotator": name}, headers={"X-CSRF-Token": token}).status_code == 200
-    return token
+    r = client.post("/api/login", json={"name": name, "secret": f"secret-of-{name}"}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()["csrf"]
 
 
 def passage_with(seed, needle: str) -> pd.Series:
@@ -186,24 +192,27 @@ def test_document_text_never_reaches_the_html_unescaped(store, tmp_path):
     assert "script-src 'self'" in api.headers["Content-Security-Policy"]
 
 
-def test_listening_beyond_loopback_without_a_token_is_refused(seed, store):
-    with pytest.raises(PipelineError, match="without an access token"):
+def test_listening_beyond_loopback_without_accounts_is_refused(seed, store):
+    with pytest.raises(PipelineError, match="without annotator accounts"):
         create_app(Catalog(*seed), store, ReviewSettings(host="0.0.0.0"))
 
 
-def test_off_loopback_requests_need_the_access_token(seed, store):
+def test_off_loopback_requests_need_the_access_token_when_one_is_set(seed, store):
+    Accounts(store).add("aigerim", secret="secret-of-aigerim")
     app = create_app(Catalog(*seed), store, ReviewSettings(host="0.0.0.0"), token="correct-horse-battery")
     client = app.test_client()
     assert client.get("/api/documents").status_code == 401
     assert client.get("/api/documents", headers={"X-Review-Token": "wrong-token-value"}).status_code == 401
-    assert client.get("/?token=correct-horse-battery").status_code == 200
-    assert client.get("/api/documents").status_code == 200  # the session remembers
+    assert client.get("/login?token=correct-horse-battery").status_code == 303
+    assert client.get("/login").status_code == 200  # the session remembers the token
+    assert client.get("/api/documents").get_json()["code"] == "login"  # ... and still wants a sign-in
 
 
 def test_agreement_between_two_annotators_is_served(app, seed):
     p = passage_with(seed, "Tokayev graduated")
+    clients = {}
     for name, verdict in (("aigerim", "accept"), ("dmitry", "reject")):
-        client = app.test_client()
+        client = clients[name] = app.test_client()
         csrf = login(client, name)
         state = client.get(f"/api/passages/{p['passage_id']}").get_json()["mentions"]
         tokayev = next(m for m in state if m["text"] == "Tokayev")
@@ -211,9 +220,9 @@ def test_agreement_between_two_annotators_is_served(app, seed):
                                             "action": verdict, "base_decision_id": (tokayev["decision"] or {}).get("decision_id")},
                     headers={"X-CSRF-Token": csrf})
         client.post(f"/api/passages/{p['passage_id']}/reviewed", json={}, headers={"X-CSRF-Token": csrf})
-    [pair] = app.test_client().get("/api/agreement").get_json()["pairs"]
-    assert (pair["annotator_a"], pair["annotator_b"], pair["mentions_both_decided"]) == ("aigerim", "dmitry", 1)
-    assert pair["passages_both_reviewed"] == 1 and pair["span_f1"] < 1.0
+    [pair] = clients["aigerim"].get("/api/agreement").get_json()["pairs"]
+    assert (pair["annotator_a"], pair["annotator_b"], pair["passages_both_reviewed"]) == ("aigerim", "dmitry", 1)
+    assert pair["span_f1"] < 1.0 and pair["per_label"]["PERSON"]["spans_matched"] == 0
 
 
 def _decide(client, csrf, pid, mention, action, **extra):
@@ -293,3 +302,178 @@ def test_in_blind_review_annotators_see_only_their_own_decisions(seed, store):
     assert seen_by_b["status"] == "machine"
     assert _decide(second, csrf_b, p["passage_id"], seen_by_b, "reject").status_code == 200
     assert [(d["annotator"], d["action"]) for d in store.all()] == [("aigerim", "accept"), ("dmitry", "reject")]
+
+
+def test_in_blind_review_another_annotators_review_does_not_show_as_reviewed(seed, store):
+    app = create_app(Catalog(*seed), store, ReviewSettings(blind=True))
+    p = passage_with(seed, "Tokayev graduated")
+    alice, bob = app.test_client(), app.test_client()
+    csrf_a = login(alice, "alice")
+    login(bob, "bob")
+    assert alice.post(f"/api/passages/{p['passage_id']}/reviewed", json={},
+                      headers={"X-CSRF-Token": csrf_a}).status_code == 200
+    listed = bob.get("/api/passages?canonical_id=tokayev").get_json()["passages"]
+    assert not next(r for r in listed if r["passage_id"] == p["passage_id"])["reviewed"]
+    assert "reviewers" not in listed[0]
+    unreviewed = bob.get("/api/passages?canonical_id=tokayev&status=unreviewed").get_json()["passages"]
+    assert p["passage_id"] in [r["passage_id"] for r in unreviewed]
+    doc = next(d for d in bob.get("/api/documents").get_json()["documents"] if d["doc_id"] == p["doc_id"])
+    assert doc["reviewed"] == 0
+    assert bob.get(f"/api/passages/{p['passage_id']}").get_json()["reviewed_by"] == []
+    assert bob.get("/api/agreement").status_code == 403
+
+
+def test_a_made_up_label_is_refused(app, seed, store):
+    client = app.test_client()
+    csrf = login(client)
+    p = passage_with(seed, "Tokayev graduated")
+    tokayev = next(m for m in client.get(f"/api/passages/{p['passage_id']}").get_json()["mentions"]
+                   if m["text"] == "Tokayev")
+    r = _decide(client, csrf, p["passage_id"], tokayev, "relabel", label="PERSNO")
+    assert r.status_code == 400 and "PERSNO" in r.get_json()["error"]
+    assert store.count() == 0
+
+
+def test_an_invalid_annotator_name_given_at_start_is_refused(seed, store):
+    with pytest.raises(PipelineError, match="annotator"):
+        create_app(Catalog(*seed), store, annotator="<script>alert(1)</script>")
+
+
+def test_a_merged_decision_whose_span_no_longer_matches_is_not_shown_as_added(seed, store):
+    """The app and the pipeline judge a decision from a merged decisions.jsonl alike."""
+    from pipeline.review.apply import apply_decisions
+
+    passages, entities = seed
+    p = passage_with(seed, "Tokayev graduated")
+    store.import_decisions([{
+        "decision_id": "merged-1", "annotator": "dmitry", "timestamp": "2026-11-20T10:00:00Z",
+        "doc_id": p["doc_id"], "passage_id": p["passage_id"], "passage_sha1": text_sha1(p["text"]),
+        "mention_id": mention_key(p["passage_id"], 0, 7), "action": "add", "proposed": None,
+        "result": {"start": 0, "end": 7, "label": "PERSON", "text": "Someone", "canonical_id": ""}}])
+    mentions = create_app(Catalog(*seed), store).test_client().get(
+        f"/api/passages/{p['passage_id']}").get_json()["mentions"]
+    assert "added" not in [m["status"] for m in mentions]
+    store.export_jsonl(store.path.with_name("decisions.jsonl"))
+    _, orphaned = apply_decisions(entities, passages, store.path.with_name("decisions.jsonl"))
+    assert [o["decision_id"] for o in orphaned] == ["merged-1"]
+
+
+def test_a_huge_canonical_name_is_refused(app, seed, store):
+    client = app.test_client()
+    csrf = login(client)
+    p = passage_with(seed, "Tokayev graduated")
+    tokayev = next(m for m in client.get(f"/api/passages/{p['passage_id']}").get_json()["mentions"]
+                   if m["text"] == "Tokayev")
+    r = _decide(client, csrf, p["passage_id"], tokayev, "link", canonical_name="K" * 5_000_000)
+    assert r.status_code in (400, 413) and store.count() == 0
+
+
+def test_a_404_does_not_echo_a_huge_id(app):
+    r = app.test_client().get("/api/passages/" + "x" * 100_000)
+    assert r.status_code in (404, 414) and len(r.get_data()) < 2000
+
+
+def test_a_lone_surrogate_in_a_canonical_name_is_a_400_not_a_500(app, seed, store):
+    client = app.test_client()
+    csrf = login(client)
+    p = passage_with(seed, "Tokayev graduated")
+    tokayev = next(m for m in client.get(f"/api/passages/{p['passage_id']}").get_json()["mentions"]
+                   if m["text"] == "Tokayev")
+    # json.dumps would refuse a lone surrogate; a browser or script can still send one
+    body = json.dumps({"passage_id": p["passage_id"], "mention_id": tokayev["mention_id"], "action": "link",
+                       "base_decision_id": None, "canonical_name": "TokSURROGATEayev"}).replace("SURROGATE", "\\ud800")
+    r = client.post("/api/decisions", data=body, content_type="application/json", headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 400 and "canonical_name" in r.get_json()["error"]
+    assert store.count() == 0
+
+
+def test_undo_takes_back_a_whole_mark_reviewed_and_the_passage_needs_review_again(app, seed, store):
+    client = app.test_client()
+    csrf = login(client)
+    p = passage_with(seed, "Rector of Abai KazNPU")
+    client.post(f"/api/passages/{p['passage_id']}/reviewed", json={}, headers={"X-CSRF-Token": csrf})
+    r = client.post("/api/undo", json={"passage_id": p["passage_id"]}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200 and {d["action"] for d in r.get_json()["undone"]} == {"accept", "review_passage"}
+    mentions = client.get(f"/api/passages/{p['passage_id']}").get_json()["mentions"]
+    assert {m["status"] for m in mentions} == {"machine"}
+    assert store.reviewed_passages() == set()
+    nothing = client.post("/api/undo", json={"passage_id": p["passage_id"]}, headers={"X-CSRF-Token": csrf})
+    assert nothing.status_code == 409
+
+
+def test_a_retried_decision_is_stored_once(app, seed, store):
+    client = app.test_client()
+    csrf = login(client)
+    p = passage_with(seed, "Tokayev graduated")
+    tokayev = next(m for m in client.get(f"/api/passages/{p['passage_id']}").get_json()["mentions"]
+                   if m["text"] == "Tokayev")
+    body = {"passage_id": p["passage_id"], "mention_id": tokayev["mention_id"], "action": "accept",
+            "base_decision_id": None, "decision_id": "0123456789abcdef" * 2}
+    first = client.post("/api/decisions", json=body, headers={"X-CSRF-Token": csrf})
+    again = client.post("/api/decisions", json=body, headers={"X-CSRF-Token": csrf})
+    assert first.status_code == again.status_code == 200 and store.count() == 1
+
+
+def test_each_annotator_has_their_own_queue_and_progress(seed, store):
+    app = create_app(Catalog(*seed), store, ReviewSettings(reviews_per_passage=2))
+    alice, bob = app.test_client(), app.test_client()
+    csrf_a, csrf_b = login(alice, "alice"), login(bob, "bob")
+    first = alice.get("/api/queue/next").get_json()["passage_id"]
+    assert bob.get("/api/queue/next").get_json()["passage_id"] == first
+    alice.post(f"/api/passages/{first}/reviewed", json={}, headers={"X-CSRF-Token": csrf_a})
+    assert alice.get("/api/queue/next").get_json()["passage_id"] != first
+    assert bob.get("/api/queue/next").get_json()["passage_id"] == first  # needs a second review
+    bob.post(f"/api/passages/{first}/reviewed", json={}, headers={"X-CSRF-Token": csrf_b})
+    progress = alice.get("/api/progress").get_json()
+    assert progress["me"]["reviewed"] == 1 and {t["name"]: t["reviewed"] for t in progress["team"]} == {
+        "alice": 1, "bob": 1}
+    carol = app.test_client()
+    login(carol, "carol")
+    assert carol.get("/api/queue/next").get_json()["passage_id"] != first  # two reviews: done
+
+
+def test_a_random_queue_differs_between_annotators_but_not_between_visits(seed, store):
+    app = create_app(Catalog(*seed), store)
+    alice, bob = app.test_client(), app.test_client()
+    login(alice, "alice")
+    login(bob, "bob")
+    a1 = alice.get("/api/queue/next?order=random").get_json()["passage_id"]
+    assert alice.get("/api/queue/next?order=random").get_json()["passage_id"] == a1
+    assert bob.get("/api/queue/next?order=random").get_json()["passage_id"] != a1
+
+
+def test_the_active_order_serves_the_least_certain_passage_first(seed, store):
+    catalog = Catalog(*seed)
+    passages, _ = seed
+    unsure = passage_with(seed, "Tokayev graduated")["passage_id"]
+    catalog.set_uncertainty({pid: 0.1 for pid in passages["passage_id"]} | {unsure: 0.9})
+    client = create_app(catalog, store).test_client()
+    assert client.get("/api/queue/next?order=active").get_json()["passage_id"] == unsure
+
+
+def test_the_active_order_without_uncertainty_scores_says_how_to_get_them(app):
+    r = app.test_client().get("/api/queue/next?order=active")
+    assert r.status_code == 409 and "review_queue" in r.get_json()["error"]
+
+
+def test_an_adjudicator_resolves_a_disagreement(seed, store):
+    app = create_app(Catalog(*seed), store)
+    p = passage_with(seed, "Tokayev graduated")
+    for name, verdict in (("aigerim", "accept"), ("dmitry", "reject")):
+        client = app.test_client()
+        csrf = login(client, name)
+        tokayev = next(m for m in client.get(f"/api/passages/{p['passage_id']}").get_json()["mentions"]
+                       if m["text"] == "Tokayev")
+        _decide(client, csrf, p["passage_id"], tokayev, verdict)
+        client.post(f"/api/passages/{p['passage_id']}/reviewed", json={}, headers={"X-CSRF-Token": csrf})
+    judge = app.test_client()
+    csrf = login(judge, "zhanna", role="adjudicator")
+    [listed] = judge.get("/api/disagreements").get_json()["passages"]
+    assert listed["passage_id"] == p["passage_id"] and not listed["resolved"]
+    view = judge.get(f"/api/passages/{p['passage_id']}/adjudication").get_json()
+    keep = [{"start": r["start"], "end": r["end"], "label": r["labels"]["aigerim"]} for r in view["rows"]]
+    assert judge.post(f"/api/passages/{p['passage_id']}/resolve", json={"spans": keep},
+                      headers={"X-CSRF-Token": csrf}).status_code == 200
+    assert judge.get("/api/disagreements").get_json()["passages"][0]["resolved"]
+    final = judge.get(f"/api/passages/{p['passage_id']}").get_json()["mentions"]
+    assert next(m for m in final if m["text"] == "Tokayev")["status"] == "accepted"

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from werkzeug.serving import make_server
 
+from pipeline.review.accounts import Accounts
 from pipeline.review.app import create_app
 from pipeline.review.catalog import Catalog
 from pipeline.review.decisions import text_sha1
@@ -23,12 +24,21 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run"]
 
 
-def serve(catalog: Catalog, store: DecisionStore):
-    """The app on a real threaded werkzeug server on a free loopback port."""
-    app = create_app(catalog, store, ReviewSettings(), annotator="aigerim")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+def serve(catalog: Catalog, store: DecisionStore, port: int = 0, settings: ReviewSettings | None = None,
+          annotator: str | None = "aigerim"):
+    """The app on a real threaded werkzeug server on a loopback port (a free one by default)."""
+    app = create_app(catalog, store, settings or ReviewSettings(port=port), annotator=annotator)
+    server = make_server("127.0.0.1", port, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def sign_in(page, port: int, name: str) -> None:
+    page.goto(f"http://127.0.0.1:{port}/login")
+    page.fill("#login-name", name)
+    page.fill("#login-secret", f"secret-of-{name}")
+    page.click("#login-form button")
+    page.wait_for_url(f"http://127.0.0.1:{port}/")
 
 
 @pytest.fixture
@@ -139,25 +149,21 @@ def test_document_list_opens_with_progress_and_leads_to_passages(browser, corpus
 def test_a_conflicting_edit_is_reported_and_the_page_shows_the_newer_decision(browser, corpus_dir, tmp_path):
     passages, entities = seed_outputs(corpus_dir)
     store = DecisionStore(tmp_path / "review.sqlite")
-    app = create_app(Catalog(passages, entities), store, ReviewSettings())
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    for name in ("aigerim", "dmitry"):
+        Accounts(store).add(name, secret=f"secret-of-{name}")
+    server = serve(Catalog(passages, entities), store, annotator=None)
     pid = passages[passages["text"].str.contains("Rector of Abai KazNPU", regex=False)].iloc[0]["passage_id"]
     pages = []
     try:
         for name in ("aigerim", "dmitry"):
             page = browser.new_context().new_page()
+            sign_in(page, server.port, name)
             page.goto(f"http://127.0.0.1:{server.port}/passage/{pid}")
-            page.fill("#annotator", name)
-            page.click("#annotator-form button")
-            page.wait_for_selector("#banner.info")
             page.wait_for_selector("#passage-root[data-loaded='1']")
             pages.append(page)
         aigerim, dmitry = pages
-        aigerim.locator("#passage-text").click()  # focus the page, not the name field
         aigerim.keyboard.press("a")
         aigerim.wait_for_selector("#mentions tbody tr[data-index='0'].st-accepted")
-        dmitry.locator("#passage-text").click()
         dmitry.keyboard.press("r")  # dmitry still sees the mention undecided
         dmitry.wait_for_selector("#banner.error")
         assert "Conflict" in dmitry.locator("#banner").inner_text()
@@ -185,9 +191,95 @@ def test_a_decision_refused_by_a_busy_database_is_kept_and_retried(browser, corp
         assert store.count() == 0
         assert "not saved yet" in page.locator("#banner").inner_text()
         other.execute("ROLLBACK")
-        page.wait_for_function("() => JSON.parse(localStorage.getItem('review-pending-v1') || '[]').length === 0",
+        page.wait_for_function("() => JSON.parse(localStorage.getItem('review-pending-v2') || '[]').length === 0",
                                timeout=15_000)
         assert [d["action"] for d in store.all()] == ["accept"]
     finally:
         other.close()
+        server.shutdown()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_a_decision_queued_while_the_server_was_down_is_saved_after_the_restart(browser, corpus_dir, tmp_path):
+    """Issue 15, defect 1: the queue was thrown away ("Choose your annotator name first")."""
+    passages, entities = seed_outputs(corpus_dir)
+    catalog = Catalog(passages, entities)
+    store = DecisionStore(tmp_path / "review.sqlite")
+    Accounts(store).add("aigerim", secret="secret-of-aigerim")
+    port = _free_port()
+    server = serve(catalog, store, port=port, annotator=None)
+    pid = passages[passages["text"].str.contains("Rector of Abai KazNPU", regex=False)].iloc[0]["passage_id"]
+    page = browser.new_page()
+    try:
+        sign_in(page, port, "aigerim")
+        page.goto(f"http://127.0.0.1:{port}/passage/{pid}")
+        page.wait_for_selector("#passage-root[data-loaded='1']")
+        server.shutdown()
+        server.server_close()
+        page.keyboard.press("a")  # the server is down
+        page.wait_for_selector("#banner.warn")
+        assert store.count() == 0
+        server = serve(catalog, DecisionStore(tmp_path / "review.sqlite"), port=port, annotator=None)  # restarted
+        page.wait_for_function("() => JSON.parse(localStorage.getItem('review-pending-v2') || '[]').length === 0",
+                               timeout=20_000)
+        assert [(d["annotator"], d["action"]) for d in store.all()] == [("aigerim", "accept")]
+        assert page.evaluate("() => localStorage.getItem('review-refused-v1')") is None
+    finally:
+        server.shutdown()
+
+
+def test_shortcuts_work_after_the_label_menu_and_reach_the_tenth_label(browser, corpus_dir, tmp_path):
+    passages, entities = seed_outputs(corpus_dir)
+    store = DecisionStore(tmp_path / "review.sqlite")
+    labels = ("UNIVERSITY", "PERSON", "AGREEMENT", "ORG", "GPE", "LOC", "DATE", "NORP", "FAC", "EVENT", "LAW")
+    server = serve(Catalog(passages, entities), store, settings=ReviewSettings(labels=labels))
+    pid = passages[passages["text"].str.contains("Rector of Abai KazNPU", regex=False)].iloc[0]["passage_id"]
+    page = browser.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{server.port}/passage/{pid}")
+        page.wait_for_selector("#passage-root[data-loaded='1']")
+        page.select_option("#mentions tbody tr[data-index='0'] select.label-select", "ORG")
+        page.wait_for_selector("#mentions tbody tr[data-index='0'].st-corrected")
+        page.keyboard.press("r")  # no click in between: the keyboard still drives the page
+        page.wait_for_selector("#mentions tbody tr[data-index='1'].st-rejected")
+        page.keyboard.press("0")  # the tenth label
+        page.wait_for_selector("#mentions tbody tr[data-index='2'].st-corrected")
+        page.keyboard.press("Shift+1")  # the eleventh, on the next mention
+        page.wait_for_function("() => Array.from(document.querySelectorAll('#mentions tbody td.label'))"
+                               ".some(td => td.textContent === 'LAW')")
+        assert [d["result"]["label"] for d in store.all() if d["action"] == "relabel"] == ["ORG", "EVENT", "LAW"]
+    finally:
+        server.shutdown()
+
+
+def test_d_asks_before_accepting_many_mentions_and_u_undoes_it(browser, corpus_dir, tmp_path):
+    passages, entities = seed_outputs(corpus_dir)
+    store = DecisionStore(tmp_path / "review.sqlite")
+    server = serve(Catalog(passages, entities), store, settings=ReviewSettings(confirm_accept_over=1))
+    pid = passages[passages["text"].str.contains("Rector of Abai KazNPU", regex=False)].iloc[0]["passage_id"]
+    page = browser.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{server.port}/passage/{pid}")
+        page.wait_for_selector("#passage-root[data-loaded='1']")
+        page.keyboard.press("d")
+        page.wait_for_selector("#confirm-dialog[open]")
+        page.keyboard.press("Escape")  # no: nothing is stored
+        page.wait_for_function("() => !document.getElementById('confirm-dialog').open")
+        assert store.count() == 0
+        page.keyboard.press("d")
+        page.wait_for_selector("#confirm-dialog[open]")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#mentions tbody tr.st-accepted")
+        assert store.reviewed_passages() == {pid}
+        page.keyboard.press("u")
+        page.wait_for_function("() => document.querySelectorAll('#mentions tbody tr.st-accepted').length === 0")
+        assert store.reviewed_passages() == set()
+    finally:
         server.shutdown()

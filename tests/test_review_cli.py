@@ -32,7 +32,7 @@ def workdir(corpus_dir, tmp_path, monkeypatch):
 def test_export_writes_the_jsonl_and_every_tool_format(workdir, capsys):
     assert main(["review", "export"]) == 0
     assert len(read_jsonl(workdir / "corpus" / "annotations" / "decisions.jsonl")) == 1
-    for name in ("reviewed.conll", "reviewed.spacy", "labelstudio.json"):
+    for name in ("reviewed.conll", "reviewed.conll.ids", "reviewed.conllu", "reviewed.spacy", "labelstudio.json"):
         assert (workdir / "outputs" / "review" / name).stat().st_size > 0
     assert "1 passages" in capsys.readouterr().out
 
@@ -87,5 +87,19 @@ def test_exports_can_be_rebuilt_from_the_text_export_alone(workdir):
     main(["review", "export", "--formats", "jsonl"])
     (workdir / "corpus" / "annotations" / "review.sqlite").rename(workdir / "elsewhere.sqlite")
     assert main(["review", "export", "--from-jsonl", "--formats", "conll", "--out-dir", "dvc"]) == 0
-    assert "# passage_id = " in (workdir / "dvc" / "reviewed.conll").read_text(encoding="utf-8")
+    assert (workdir / "dvc" / "reviewed.conll.ids").read_text(encoding="utf-8").count("\n") == 1
     assert not (workdir / "corpus" / "annotations" / "review.sqlite").exists()
+
+
+def test_uncertainty_command_scores_every_passage_against_a_second_opinion(workdir, repo_root):
+    import pandas as pd
+
+    (workdir / "params.yaml").write_text(
+        f"review:\n  second_opinion: {{en: rules}}\nentities:\n  gazetteer: {repo_root}/models/gazetteer/entities.tsv\n",
+        encoding="utf-8")
+    assert main(["review", "uncertainty"]) == 0
+    frame = pd.read_parquet(workdir / "outputs" / "review_queue" / "uncertainty.parquet")
+    passages = pd.read_parquet(workdir / "outputs" / "passages.parquet")
+    assert sorted(frame["passage_id"]) == sorted(passages["passage_id"])
+    assert frame["uncertainty"].between(0, 1).all()
+    assert set(frame.loc[frame["lang"] == "en", "second_opinion"]) == {"rules"}

@@ -35,7 +35,8 @@ class Server:
         self.tmp = tmp
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "pipeline", "review", "--port", "0", "--outputs", str(tmp / "outputs"),
-             "--db", str(tmp / "review.sqlite"), "--jsonl", str(tmp / "decisions.jsonl"), "--annotator", annotator],
+             "--db", str(tmp / "review.sqlite"), "--jsonl", str(tmp / "decisions.jsonl"),
+             *(["--annotator", annotator] if annotator else [])],
             cwd=tmp, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True)
         line = self.proc.stdout.readline()
@@ -45,7 +46,7 @@ class Server:
             raise AssertionError(f"server did not start: {line!r} {self.proc.stderr.read()}")
         self.port = int(match.group(1))
         self.cookie = ""
-        html = self.request("GET", "/")[1]
+        html = self.request("GET", "/login")[1]
         self.csrf = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
 
     def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, str]:
@@ -164,3 +165,38 @@ def test_a_fresh_clone_starts_with_the_decisions_from_git(outputs, tmp_path):
         again.proc.send_signal(signal.SIGTERM)
         again.proc.wait(timeout=15)
     assert (tmp_path / "decisions.jsonl").read_bytes() == exported
+
+
+def test_starting_and_stopping_the_app_without_a_decision_leaves_decisions_jsonl_untouched(outputs, tmp_path):
+    """Issue 15, defect 7: a start on a corpus with no decisions rewrote the tracked file."""
+    jsonl = tmp_path / "decisions.jsonl"
+    jsonl.write_bytes(b"\n")
+    before = jsonl.stat().st_mtime_ns
+    server = Server(tmp_path)
+    server.request("GET", "/api/documents")
+    server.proc.send_signal(signal.SIGTERM)
+    assert server.proc.wait(timeout=15) == 0
+    assert jsonl.read_bytes() == b"\n" and jsonl.stat().st_mtime_ns == before
+
+
+def test_a_session_survives_a_restart_of_the_server_process(outputs, tmp_path):
+    from pipeline.review.accounts import Accounts
+
+    Accounts(DecisionStore(tmp_path / "review.sqlite")).add("aigerim", secret="secret-of-aigerim")
+    pid, text = _longest(outputs)
+    first = Server(tmp_path, annotator="")
+    status, body = first.request("POST", "/api/login", {"name": "aigerim", "secret": "secret-of-aigerim"})
+    assert status == 200
+    first.csrf = json.loads(body)["csrf"]
+    first.proc.send_signal(signal.SIGTERM)
+    first.proc.wait(timeout=15)
+    second = Server(tmp_path, annotator="")
+    second.cookie, second.csrf = first.cookie, first.csrf  # the same browser
+    try:
+        status, body = second.request("POST", "/api/decisions",
+                                      {"passage_id": pid, "action": "add", "start": 0, "end": 5, "label": "PERSON"})
+        assert status == 200, body
+        assert json.loads(body)["decision"]["annotator"] == "aigerim"
+    finally:
+        second.proc.send_signal(signal.SIGTERM)
+        second.proc.wait(timeout=15)

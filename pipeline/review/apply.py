@@ -15,7 +15,15 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.review.decisions import latest_per_mention, mention_key, read_jsonl, text_sha1
+from pipeline.review.decisions import (
+    KNOWN_LABELS,
+    decision_problem,
+    effective,
+    latest_per_mention,
+    mention_key,
+    read_jsonl,
+    text_sha1,
+)
 
 KEPT_ACTIONS = ("accept", "relabel", "respan", "link", "add")
 
@@ -58,13 +66,6 @@ def _locate(decisions: list[dict[str, Any]], passages: pd.DataFrame
     return placed, orphaned
 
 
-def _span_holds(text: str, span: dict[str, Any] | None) -> bool:
-    if not span:
-        return True
-    start, end = int(span["start"]), int(span["end"])
-    return 0 <= start < end <= len(text) and text[start:end] == span.get("text", text[start:end])
-
-
 def apply_decisions(entities_df: pd.DataFrame, passages_df: pd.DataFrame,
                     decisions_path: str | os.PathLike[str]) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     """Entities with decisions applied, and the decisions that could not be placed.
@@ -85,6 +86,7 @@ def apply_decisions(entities_df: pd.DataFrame, passages_df: pd.DataFrame,
     if not decisions:
         return frame.reset_index(drop=True), []
     placed, orphaned = _locate(decisions, passages_df)
+    labels = set(KNOWN_LABELS) | set(frame["label"].astype(str)) if "label" in frame else set(KNOWN_LABELS)
     passages = passages_df.set_index("passage_id", drop=False)
     by_mention = {m: i for i, m in enumerate(frame["mention_id"])}
     drop: set[int] = set()
@@ -92,11 +94,15 @@ def apply_decisions(entities_df: pd.DataFrame, passages_df: pd.DataFrame,
     new_rows: list[dict[str, Any]] = []
     for pid, items in sorted(placed.items()):
         text = passages.at[pid, "text"]
-        latest = latest_per_mention(items)
+        fitting = []
+        for d in effective(items):
+            problem = decision_problem(d, text, labels)
+            if problem is None:
+                fitting.append(d)
+            elif d["action"] != "review_passage":
+                orphaned.append(dict(d, orphan_reason=problem))
+        latest = latest_per_mention(fitting)
         for mid, d in sorted(latest.items()):
-            if not (_span_holds(text, d.get("proposed")) and _span_holds(text, d.get("result"))):
-                orphaned.append(dict(d, orphan_reason="the passage text changed under this span"))
-                continue
             row_index = by_mention.get(mid)
             if d["action"] == "reject":
                 if row_index is not None:
@@ -152,5 +158,5 @@ def _review_row(passage: pd.Series, result: dict[str, Any], status: str, frame: 
 
 def reviewed_passage_ids(decisions: list[dict[str, Any]], passages_df: pd.DataFrame) -> set[str]:
     """Current ids of passages someone marked reviewed (following passages whose id changed)."""
-    placed, _ = _locate([d for d in decisions if d["action"] == "review_passage"], passages_df)
+    placed, _ = _locate([d for d in effective(decisions) if d["action"] == "review_passage"], passages_df)
     return set(placed)

@@ -75,6 +75,15 @@ def load_outputs(outputs: str | os.PathLike[str]) -> tuple[pd.DataFrame, pd.Data
     return passages.reset_index(drop=True), entities.reset_index(drop=True)
 
 
+def load_uncertainty(path: str | os.PathLike[str]) -> dict[str, float]:
+    """Per-passage uncertainty written by the review_queue stage; {} when it was not run."""
+    p = Path(path)
+    if not p.exists():
+        return {}
+    frame = read_stage_output(p, "review_queue", ("passage_id", "uncertainty"))
+    return dict(zip(frame["passage_id"].astype(str), frame["uncertainty"].astype(float), strict=True))
+
+
 def _strings(frame: pd.DataFrame, name: str) -> list[str]:
     """A column as a list of str, missing values as "" (all "" when the column is absent)."""
     if name not in frame.columns:
@@ -135,6 +144,29 @@ class Catalog:
         # first page of a filter pays for the query, later pages and prev/next are lookups.
         self._filtered = lru_cache(maxsize=64)(self._filtered_uncached)
         self.labels = [r[0] for r in self._db.execute("SELECT DISTINCT label FROM entities ORDER BY 1")]
+        self.uncertainty: dict[str, float] = {}
+        self._ordered = lru_cache(maxsize=64)(self._ordered_uncached)
+
+    def set_uncertainty(self, scores: dict[str, float]) -> None:
+        """Per-passage model uncertainty (higher: less certain), for the `active` queue order."""
+        self.uncertainty = {str(k): float(v) for k, v in scores.items()}
+        self._ordered.cache_clear()
+
+    def orders(self) -> list[str]:
+        """Queue orders available: `active` only when uncertainty scores were loaded."""
+        return ["document", "random", *(["active"] if self.uncertainty else [])]
+
+    def ordered_ids(self, order: str, annotator: str, doc_id: str = "", lang: str = "", label: str = "",
+                    canonical_id: str = "") -> tuple[str, ...]:
+        """Passage ids matching the filters in a queue order (see `pipeline.review.queues`)."""
+        return self._ordered(order, annotator if order == "random" else "", doc_id, lang, label, canonical_id)
+
+    def _ordered_uncached(self, order: str, annotator: str, doc_id: str, lang: str, label: str,
+                          canonical_id: str) -> tuple[str, ...]:
+        from pipeline.review.queues import ordered
+
+        ids = self._filtered(doc_id, lang, label, canonical_id)[0]
+        return tuple(ordered(ids, order, annotator, self.uncertainty))
 
     def _q(self, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
         with self._lock:

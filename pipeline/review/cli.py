@@ -5,6 +5,7 @@
     review import-labelstudio   Label Studio annotations → decisions
     review restore              rebuild a database from decisions.jsonl
     review agreement            inter-annotator agreement as JSON
+    review users add|list|link|reset|role|disable   annotator accounts
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pipeline.config import stage_settings
 from pipeline.errors import PipelineError
 from pipeline.review.settings import ReviewSettings
 
-FORMATS = ("jsonl", "conll", "docbin", "labelstudio")
+FORMATS = ("jsonl", "conll", "conllu", "docbin", "labelstudio")
 
 
 def _common(parser: argparse.ArgumentParser, default: Any) -> None:
@@ -64,7 +65,9 @@ def register(subparsers: Any) -> None:
                        argument_default=argparse.SUPPRESS)
     _common(p, argparse.SUPPRESS)
     p.add_argument("file", help="Label Studio JSON export (tasks with annotations)")
-    p.add_argument("--annotator", default="labelstudio", help="name for annotations without completed_by")
+    p.add_argument("--annotator", default="labelstudio", help="name for annotations that name no Label Studio user")
+    p.add_argument("--user", action="append", default=[], metavar="ID=NAME",
+                   help="the name (e.g. email) of a Label Studio user id, when the export gives only ids; repeatable")
     p.set_defaults(func=import_ls)
 
     p = sub.add_parser("restore", help="rebuild (or merge into) a database from decisions.jsonl",
@@ -73,6 +76,39 @@ def register(subparsers: Any) -> None:
     p.add_argument("--db", required=True, help="database to create or merge into")
     p.set_defaults(func=restore)
 
+    users = sub.add_parser("users", help="annotator accounts: add, list, link, reset, role, disable",
+                           description="Accounts live in the review database (--db), never in a tracked file. "
+                                       "Once one exists, every annotator signs in and decides under their own name.")
+    _db_only(users)
+    users_sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    u = users_sub.add_parser("add", help="create an account; prints its secret (or a one-time link with --link)")
+    u.add_argument("name", help="the annotator's name (an email address works)")
+    u.add_argument("--role", choices=("annotator", "adjudicator"), default="annotator")
+    u.add_argument("--link", action="store_true", help="print a one-time sign-in link instead of a secret")
+    u.add_argument("--url", help="the address annotators open (default: from params.yaml review host and port)")
+    u.set_defaults(func=users_cmd)
+    u = users_sub.add_parser("list", help="list accounts (no secrets)")
+    u.set_defaults(func=users_cmd)
+    u = users_sub.add_parser("link", help="a new one-time sign-in link (valid 7 days, one sign-in)")
+    u.add_argument("name")
+    u.add_argument("--url", help="the address annotators open")
+    u.set_defaults(func=users_cmd)
+    u = users_sub.add_parser("reset", help="a new secret; ends the account's sessions")
+    u.add_argument("name")
+    u.set_defaults(func=users_cmd)
+    u = users_sub.add_parser("role", help="change an account's role")
+    u.add_argument("name")
+    u.add_argument("role", choices=("annotator", "adjudicator"))
+    u.set_defaults(func=users_cmd)
+    u = users_sub.add_parser("disable", help="stop an account from signing in (its decisions stay)")
+    u.add_argument("name")
+    u.set_defaults(func=users_cmd)
+
+    p = sub.add_parser("uncertainty", help="score how unsure the models are about each passage (active order)",
+                       argument_default=argparse.SUPPRESS)
+    _common(p, argparse.SUPPRESS)
+    p.set_defaults(func=uncertainty_cmd)
+
     p = sub.add_parser("agreement", help="write inter-annotator agreement as JSON",
                        argument_default=argparse.SUPPRESS)
     _common(p, argparse.SUPPRESS)
@@ -80,11 +116,17 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=agreement_cmd)
 
 
+def _db_only(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", default=argparse.SUPPRESS, help="SQLite decision store (default: params.yaml "
+                        "review.db, corpus/annotations/review.sqlite)")
+
+
 def _serve_options(parser: argparse.ArgumentParser, default: Any) -> None:
     parser.add_argument("--host", default=default, help="address to listen on (default 127.0.0.1; anything else "
                         "needs an access token)")
     parser.add_argument("--port", type=int, default=default, help="port (default 8765; 0 picks a free one)")
-    parser.add_argument("--annotator", default=default, help="default annotator name for this server")
+    parser.add_argument("--annotator", default=default, help="single-user mode (no accounts, loopback): the name "
+                        "decisions are made under (default: your login name)")
     parser.add_argument("--token", default=default, help="access token (default: the REVIEW_TOKEN env var)")
     parser.add_argument("--verbose", action="store_true", default=default, help="log every request")
     parser.add_argument("--blind", action="store_true", default=default,
@@ -125,12 +167,17 @@ def serve(args: argparse.Namespace) -> int:
     token = getattr(args, "token", None) or os.environ.get(settings.token_env) or None
     store, catalog = _open(settings, background_checkpoints=True)  # JsonlSync checkpoints
     catalog.warm(settings.focus_labels)
+    from pipeline.review.catalog import load_uncertainty
+
+    catalog.set_uncertainty(load_uncertainty(settings.uncertainty))
     merged = _merge_text_export(store, settings.decisions_jsonl)
     sync = JsonlSync(store, settings.decisions_jsonl, settings.export_delay)
     sync.flush()
     app = create_app(catalog, store, settings, annotator=getattr(args, "annotator", None), token=token, sync=sync)
+    access_log = logging.getLogger("werkzeug")
+    access_log.addFilter(_RedactTokens())
     if not getattr(args, "verbose", False):
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        access_log.setLevel(logging.WARNING)
     try:
         server = make_server(settings.host, settings.port, app, threaded=True)
     except OSError as exc:
@@ -138,9 +185,13 @@ def serve(args: argparse.Namespace) -> int:
         raise PipelineError(f"Cannot listen on {settings.host}:{settings.port} ({exc.strerror}). "
                             f"Pick another --port or stop the program using it.") from exc
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown, daemon=True).start())
-    host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    suffix = "/?token=<your token>" if token else "/"
-    print(f"Review app: http://{host}:{server.port}{suffix}  ({catalog.n_passages} passages, "
+    from pipeline.review.security import start_urls
+
+    suffix = "?token=<your token>" if token else ""
+    urls = "  ".join(u + suffix for u in start_urls(settings.host, server.port))
+    mode = (f"accounts: {len(app.extensions['review'].accounts.list())}, annotators sign in"
+            if app.extensions["review"].accounts_on() else f"single user: {app.extensions['review'].single_user}")
+    print(f"Review app: {urls}  ({mode}; {catalog.n_passages} passages, "
           f"{catalog.n_entities} machine entities, "
           f"{store.count()} decisions in {settings.db}, {merged} merged from {settings.decisions_jsonl}); "
           f"Ctrl-C to stop.", flush=True)
@@ -155,6 +206,55 @@ def serve(args: argparse.Namespace) -> int:
         server.server_close()
         sync.close()  # writes decisions.jsonl one last time
         print(f"Stopped. {store.count()} decisions; {settings.decisions_jsonl} is up to date.", flush=True)
+    return 0
+
+
+class _RedactTokens(logging.Filter):
+    """Keeps access tokens out of the access log (they arrive in `?token=` once)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from pipeline.review.security import redact
+
+        record.msg = redact(str(record.msg))
+        if record.args:
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def users_cmd(args: argparse.Namespace) -> int:
+    """Manage annotator accounts."""
+    from pipeline.review.accounts import Accounts
+    from pipeline.review.security import start_urls
+    from pipeline.review.store import DecisionStore
+
+    settings = _settings(args)
+    accounts = Accounts(DecisionStore(settings.db))
+    action = args.users_command
+
+    def link_for(name: str) -> str:
+        base = (getattr(args, "url", None) or start_urls(settings.host, settings.port)[0]).rstrip("/")
+        return f"{base}/login#once={accounts.link_token(name)}"
+
+    if action == "add":
+        secret = accounts.add(args.name, args.role, secret=None)
+        if args.link:
+            print(f"{args.name} ({args.role}): one-time sign-in link (valid 7 days, one sign-in):\n  {link_for(args.name)}")
+        else:
+            print(f"{args.name} ({args.role}): secret {secret}\n  (shown once; `review users reset {args.name}` "
+                  f"makes a new one, `review users link {args.name}` a one-time link)")
+    elif action == "list":
+        for u in accounts.list():
+            print(f"{u['name']}\t{u['role']}\t{'disabled' if u['disabled'] else 'active'}\tsince {u['created']}")
+    elif action == "link":
+        print(link_for(args.name))
+    elif action == "reset":
+        print(f"{args.name}: new secret {accounts.reset(args.name)} (their open sessions have ended)")
+    elif action == "role":
+        accounts.set_role(args.name, args.role)
+        print(f"{args.name}: now {args.role}")
+    elif action == "disable":
+        accounts.disable(args.name)
+        print(f"{args.name}: disabled (their decisions stay; their sessions have ended)")
     return 0
 
 
@@ -194,6 +294,7 @@ def export(args: argparse.Namespace) -> int:
             catalog = _catalog(settings)
             out = Path(args.out_dir)
             writers = {"conll": (exports.export_conll, "reviewed.conll"),
+                       "conllu": (exports.export_conllu, "reviewed.conllu"),
                        "docbin": (exports.export_docbin, "reviewed.spacy"),
                        "labelstudio": (exports.export_labelstudio, "labelstudio.json")}
             for fmt in formats:
@@ -211,7 +312,13 @@ def import_ls(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     store, catalog = _open(settings)
-    added = import_labelstudio(args.file, catalog, store, args.annotator)
+    users = {}
+    for item in args.user:
+        key, sep, name = item.partition("=")
+        if not sep or not key.strip() or not name.strip():
+            raise PipelineError(f"--user {item!r}: write it as ID=NAME, e.g. --user 3=dmitry@example.org")
+        users[key.strip()] = name.strip()
+    added = import_labelstudio(args.file, catalog, store, args.annotator, users)
     store.export_jsonl(settings.decisions_jsonl)
     print(f"{args.file}: {added} new decisions stored in {settings.db}; {settings.decisions_jsonl} rewritten.")
     return 0
@@ -227,6 +334,24 @@ def restore(args: argparse.Namespace) -> int:
         raise PipelineError(f"{args.file}: not found.")
     added = DecisionStore(args.db).import_decisions(decisions)
     print(f"{args.db}: {added} of {len(decisions)} decisions restored from {args.file}.")
+    return 0
+
+
+def uncertainty_cmd(args: argparse.Namespace) -> int:
+    """Write outputs/review/uncertainty.parquet: machine mentions vs a second opinion per passage."""
+    from pipeline.entities.settings import EntitiesSettings
+    from pipeline.review.catalog import load_outputs
+    from pipeline.review.uncertainty import second_opinion, uncertainty_frame
+
+    settings = _settings(args)
+    passages, machine = load_outputs(settings.outputs)
+    entities = stage_settings(EntitiesSettings, "entities")
+    specs = {lang: spec for lang, spec in settings.second_opinion.items() if lang in set(passages["lang"])}
+    frame = uncertainty_frame(passages, machine, second_opinion(passages, specs, entities), specs)
+    atomic.write_parquet(settings.uncertainty, frame)
+    unsure = int((frame["uncertainty"] > 0).sum())
+    print(f"{settings.uncertainty}: {len(frame)} passages, {unsure} where the second opinion disagrees "
+          f"({', '.join(f'{k}: {v}' for k, v in sorted(specs.items()))}).")
     return 0
 
 

@@ -1,7 +1,17 @@
-"""Exports for annotators' other tools (CoNLL IOB2, spaCy DocBin, Label Studio JSON) and the
-Label Studio import that turns its annotations back into decisions.
+"""Exports for annotators' other tools and the Label Studio import that turns its annotations
+back into decisions.
 
-Exports cover passages marked reviewed, with the current (latest) decisions applied.
+Exports cover passages marked reviewed, with the current decisions applied:
+- `reviewed.conll`: CoNLL-2003 style, `token TAG` (IOB2) per line, a blank line between
+  passages, no comment lines (what `spacy convert -c ner` and CoNLL-2003 readers take); the
+  passage ids, one per block in the same order, are in `reviewed.conll.ids`;
+- `reviewed.conllu`: CoNLL-U (10 tab-separated columns) with `# passage_id` and `# text`
+  comments and the tag in MISC as `NER=B-LABEL` (what CoNLL-U readers such as `conllu` take);
+- `reviewed.spacy`: a spaCy DocBin with the same tokens;
+- `labelstudio.json`: Label Studio tasks (machine predictions; reviewed state as an annotation).
+
+Tokens are cut at every mention edge, so "Kazakhstan" in "Kazakhstan's" keeps its boundary
+("Kazakhstan" + "'s"): no format loses a mention to tokenisation.
 """
 
 from __future__ import annotations
@@ -17,7 +27,7 @@ from typing import Any
 from pipeline import atomic
 from pipeline.errors import PipelineError
 from pipeline.review.catalog import Catalog
-from pipeline.review.decisions import mention_key, text_sha1
+from pipeline.review.decisions import ANNOTATOR_NAME, mention_key, reviewers, text_sha1
 from pipeline.review.state import passage_state, span_of
 from pipeline.review.store import DecisionStore, utc_now
 
@@ -36,47 +46,92 @@ def reviewed_passages(catalog: Catalog, store: DecisionStore) -> Iterable[tuple[
         yield passage, mentions
 
 
-def iob2_lines(text: str, mentions: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    """(token, tag) pairs: a token takes the label of the first mention it overlaps."""
-    spans = sorted((int(m["start"]), int(m["end"]), str(m["label"])) for m in mentions)
-    out: list[tuple[str, str]] = []
-    previous: tuple[int, int, str] | None = None
+def tokens(text: str, cuts: Iterable[int] = ()) -> list[tuple[int, int]]:
+    """Token spans of `text`, cut additionally at every offset in `cuts` (mention edges)."""
+    edges = sorted(set(cuts))
+    out: list[tuple[int, int]] = []
     for match in TOKEN.finditer(text):
         s, e = match.span()
-        hit = next((sp for sp in spans if sp[0] < e and s < sp[1]), None)
-        if hit is None:
-            out.append((match.group(), "O"))
-        else:
-            out.append((match.group(), ("I-" if hit == previous else "B-") + hit[2]))
-        previous = hit
+        inner = [c for c in edges if s < c < e]
+        for a, b in zip([s, *inner], [*inner, e], strict=True):
+            out.append((a, b))
     return out
 
 
+def _non_overlapping(mentions: list[dict[str, Any]]) -> list[tuple[int, int, str]]:
+    """Mention spans without overlaps (the first, then longest, wins), in text order."""
+    kept: list[tuple[int, int, str]] = []
+    for s, e, label in sorted(((int(m["start"]), int(m["end"]), str(m["label"])) for m in mentions),
+                              key=lambda x: (x[0], -(x[1] - x[0]))):
+        if not kept or s >= kept[-1][1]:
+            kept.append((s, e, label))
+    return kept
+
+
+def tagged_tokens(text: str, mentions: list[dict[str, Any]]) -> list[tuple[int, int, str]]:
+    """(start, end, IOB2 tag) per token; tokens are cut at mention edges."""
+    spans = _non_overlapping(mentions)
+    out: list[tuple[int, int, str]] = []
+    for s, e in tokens(text, [x for sp in spans for x in sp[:2]]):
+        hit = next((sp for sp in spans if sp[0] <= s and e <= sp[1]), None)
+        if hit is None:
+            out.append((s, e, "O"))
+        else:
+            out.append((s, e, ("B-" if s == hit[0] else "I-") + hit[2]))
+    return out
+
+
+def iob2_lines(text: str, mentions: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(token, tag) pairs; tokens are cut at mention edges."""
+    return [(text[s:e], tag) for s, e, tag in tagged_tokens(text, mentions)]
+
+
 def export_conll(catalog: Catalog, store: DecisionStore, path: str | os.PathLike[str]) -> int:
-    """Write reviewed passages as CoNLL IOB2 (`token TAG`, blank line between passages)."""
+    """Write reviewed passages as CoNLL-2003-style IOB2 (`token TAG`) and their ids beside it."""
+    blocks, ids = [], []
+    for passage, mentions in reviewed_passages(catalog, store):
+        lines = [f"{tok} {tag}" for tok, tag in iob2_lines(passage["text"], mentions)]
+        if lines:
+            blocks.append("\n".join(lines))
+            ids.append(passage["passage_id"])
+    atomic.write_text(path, "\n\n".join(blocks) + ("\n" if blocks else ""))
+    atomic.write_text(f"{path}.ids", "".join(f"{p}\n" for p in ids))
+    return len(blocks)
+
+
+def export_conllu(catalog: Catalog, store: DecisionStore, path: str | os.PathLike[str]) -> int:
+    """Write reviewed passages as CoNLL-U: tab-separated, the tag in MISC (`NER=B-LABEL`)."""
     blocks = []
     for passage, mentions in reviewed_passages(catalog, store):
-        lines = [f"# passage_id = {passage['passage_id']}"]
-        lines += [f"{tok} {tag}" for tok, tag in iob2_lines(passage["text"], mentions)]
+        text = passage["text"]
+        toks = tagged_tokens(text, mentions)
+        if not toks:
+            continue
+        lines = [f"# passage_id = {passage['passage_id']}", f"# text = {' '.join(text.split())}"]
+        for i, (s, e, tag) in enumerate(toks, start=1):
+            misc = [f"NER={tag}"]
+            if e < len(text) and not text[e].isspace():
+                misc.append("SpaceAfter=No")
+            lines.append("\t".join([str(i), text[s:e], "_", "_", "_", "_", "_", "_", "_", "|".join(misc)]))
         blocks.append("\n".join(lines))
-    atomic.write_text(path, "\n\n".join(blocks) + ("\n" if blocks else ""))
+    atomic.write_text(path, "".join(b + "\n\n" for b in blocks))
     return len(blocks)
 
 
 def export_docbin(catalog: Catalog, store: DecisionStore, path: str | os.PathLike[str]) -> int:
-    """Write reviewed passages as a spaCy DocBin (multilingual tokenizer; spans snap to tokens)."""
+    """Write reviewed passages as a spaCy DocBin, with the same tokens (cut at mention edges)."""
     import spacy
-    from spacy.tokens import DocBin
-    from spacy.util import filter_spans
+    from spacy.tokens import Doc, DocBin
 
-    nlp = spacy.blank("xx")
+    vocab = spacy.blank("xx").vocab
     docbin = DocBin(store_user_data=True)
     n = 0
     for passage, mentions in reviewed_passages(catalog, store):
-        doc = nlp.make_doc(passage["text"])
-        spans = [doc.char_span(int(m["start"]), int(m["end"]), label=str(m["label"]), alignment_mode="expand")
-                 for m in mentions]
-        doc.ents = filter_spans([s for s in spans if s is not None])
+        text = passage["text"]
+        toks = tagged_tokens(text, mentions)
+        words = [text[s:e] for s, e, _ in toks]
+        spaces = [e < len(text) and text[e].isspace() for _, e, _ in toks]
+        doc = Doc(vocab, words=words, spaces=spaces, ents=[tag for _, _, tag in toks])
         doc.user_data["passage_id"] = passage["passage_id"]
         docbin.add(doc)
         n += 1
@@ -110,8 +165,13 @@ def labelstudio_tasks(catalog: Catalog, store: DecisionStore, passage_ids: list[
                              "result": [_ls_result(e, "m") for e in passage["entities"]]}],
         }
         if pid in reviewed:
-            state = [m for m in passage_state(passage, store.for_passage(pid)) if m["status"] != "rejected"]
-            task["annotations"] = [{"completed_by": "review-app", "result": [_ls_result(m, "r") for m in state]}]
+            decisions = store.for_passage(pid)
+            state = [m for m in passage_state(passage, decisions) if m["status"] != "rejected"]
+            # No `completed_by`: Label Studio refuses a whole import when it does not name one of
+            # its own users, and assigns the importing user instead. Who reviewed is kept in data.
+            task["data"]["reviewed_by"] = ", ".join(sorted(reviewers(decisions)))
+            task["annotations"] = [{"result": [_ls_result(m, "r") for m in state], "was_cancelled": False,
+                                    "ground_truth": False}]
         tasks.append(task)
     return tasks
 
@@ -123,25 +183,44 @@ def export_labelstudio(catalog: Catalog, store: DecisionStore, path: str | os.Pa
     return len(tasks)
 
 
-def _annotator_name(annotation: dict[str, Any], fallback: str) -> str:
+def _annotator_name(annotation: dict[str, Any], fallback: str, users: dict[str, str] | None = None) -> str:
+    """Who made a Label Studio annotation: their email when the export says it (`completed_by`
+    as an object, or `created_username` "email, id"), a name given in `users` for their id, or
+    `labelstudio-user-ID`; `fallback` when the annotation names nobody."""
     who = annotation.get("completed_by")
+    user_id = None
     if isinstance(who, dict):
-        who = who.get("email") or who.get("username") or who.get("id")
-    return f"labelstudio:{who}" if who not in (None, "") else fallback
+        user_id = who.get("id")
+        email = who.get("email") or who.get("username")
+        if email:
+            return str(email).strip()
+    elif who not in (None, ""):
+        user_id = who
+    if users and user_id is not None and str(user_id) in users:
+        return users[str(user_id)]
+    created = annotation.get("created_username")
+    if isinstance(created, str) and created.strip():
+        name = created.split(",")[0].strip()
+        if name:
+            return name
+    return f"labelstudio-user-{user_id}" if user_id is not None else fallback
 
 
 def _ls_decision(context: dict[str, Any], action: str, mid: str | None, proposed: Any, result: Any
                  ) -> dict[str, Any]:
-    """A decision from one Label Studio annotation; its id is derived so re-imports add nothing."""
-    key = "|".join(str(context[k]) for k in ("source", "task", "annotation", "annotator")) + f"|{action}|{mid}"
+    """A decision from one Label Studio annotation. Its id depends only on what was decided (passage,
+    its text, annotator, the annotation's spans, the action): importing the same annotations again,
+    from any file or path, adds nothing."""
+    key = "|".join(str(context[k]) for k in ("passage_id", "passage_sha1", "annotator", "content"))
+    key += f"|{action}|{mid}"
     return {"decision_id": "ls-" + hashlib.sha1(key.encode()).hexdigest()[:20], "annotator": context["annotator"],
             "timestamp": context["timestamp"], "doc_id": context["doc_id"], "passage_id": context["passage_id"],
             "passage_sha1": context["passage_sha1"], "mention_id": mid, "action": action, "proposed": proposed,
             "result": result, "base_decision_id": None, "source": "labelstudio"}
 
 
-def decisions_from_labelstudio(tasks: Any, catalog: Catalog, annotator: str, source_name: str = "labelstudio"
-                               ) -> list[dict[str, Any]]:
+def decisions_from_labelstudio(tasks: Any, catalog: Catalog, annotator: str, source_name: str = "labelstudio",
+                               users: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """Decisions equivalent to Label Studio annotations (accept, relabel, reject, add, review_passage).
 
     Decision ids are derived from the task, annotation and span, so importing the same file
@@ -167,7 +246,10 @@ def decisions_from_labelstudio(tasks: Any, catalog: Catalog, annotator: str, sou
         for a_index, annotation in enumerate(task.get("annotations") or []):
             if annotation.get("was_cancelled"):
                 continue
-            who = _annotator_name(annotation, annotator)
+            who = _annotator_name(annotation, annotator, users)
+            if not ANNOTATOR_NAME.match(who):
+                raise PipelineError(f"{where}, annotation {a_index}: annotator {who[:40]!r} is not a valid name; "
+                                    f"map Label Studio user ids to names with --user ID=NAME.")
             stamp = annotation.get("updated_at") or annotation.get("created_at") or utc_now()
             spans: dict[tuple[int, int], str] = {}
             for r_index, item in enumerate(annotation.get("result") or []):
@@ -182,7 +264,8 @@ def decisions_from_labelstudio(tasks: Any, catalog: Catalog, annotator: str, sou
                                         f"is outside the passage (length {len(passage['text'])}).")
                 spans[(start, end)] = label
 
-            context = {"source": source_name, "task": task.get("id"), "annotation": a_index, "annotator": who,
+            content = ";".join(f"{s}-{e}:{lab}" for (s, e), lab in sorted(spans.items()))
+            context = {"annotator": who, "content": content,
                        "timestamp": stamp, "doc_id": passage["doc_id"], "passage_id": pid, "passage_sha1": sha}
 
             def decision(action: str, mid: str | None, proposed: Any, result: Any,
@@ -207,11 +290,12 @@ def decisions_from_labelstudio(tasks: Any, catalog: Catalog, annotator: str, sou
     return out
 
 
-def import_labelstudio(path: str | os.PathLike[str], catalog: Catalog, store: DecisionStore, annotator: str) -> int:
+def import_labelstudio(path: str | os.PathLike[str], catalog: Catalog, store: DecisionStore, annotator: str,
+                       users: dict[str, str] | None = None) -> int:
     """Read a Label Studio JSON export and store its annotations as decisions; returns how many were new."""
     p = Path(path)
     try:
         tasks = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise PipelineError(f"{p}: cannot read a Label Studio JSON export ({exc}).") from exc
-    return store.import_decisions(decisions_from_labelstudio(tasks, catalog, annotator, str(p)))
+    return store.import_decisions(decisions_from_labelstudio(tasks, catalog, annotator, str(p), users))

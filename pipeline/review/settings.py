@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -20,6 +20,18 @@ class ReviewSettings:
     # Blind review (for agreement studies): each annotator sees only their own decisions,
     # and conflicts are only with their own earlier decisions (e.g. in another tab).
     blind: bool = False
+    # How many annotators should mark each passage reviewed before it leaves everyone's queue
+    # (outside blind review; 2 or more for agreement studies and adjudication).
+    reviews_per_passage: int = 1
+    # Queue order: document | random (per annotator) | active (least certain first).
+    queue_order: str = "document"
+    # Per-passage model uncertainty for the active order (stage review_queue), and the second
+    # opinion per language it compares the entities stage's mentions with.
+    uncertainty: str = "outputs/review_queue/uncertainty.parquet"
+    second_opinion: dict = field(default_factory=lambda: {"kk": "stanza:models/kk_ner_stanza", "en": "rules",
+                                                          "ru": "rules"})
+    # Ask before `d` accepts more than this many undecided mentions at once.
+    confirm_accept_over: int = 3
     # Seconds to wait after the last decision before rewriting decisions.jsonl.
     export_delay: float = 1.0
     # Labels the app offers (in shortcut order 1..n); others found in the data are appended.

@@ -1,11 +1,16 @@
-// Shared helpers: JSON API calls with the CSRF token, a banner, the annotator name, and a
-// queue of decisions that could not be saved yet (kept in localStorage, retried), so
-// nothing an annotator entered is lost when the server is briefly unreachable.
+// Shared helpers: JSON API calls with the CSRF token, a banner, and a queue of decisions that
+// could not be saved yet (kept in localStorage, retried). Nothing an annotator entered is
+// dropped: a queued decision waits while the server is down, busy or the annotator is signed
+// out, and is sent under the annotator who made it; one the server refuses for good (a
+// conflict, say) moves to a list of refused decisions that stays in the browser and is shown.
 "use strict";
 
 const Review = (() => {
   let csrf = document.querySelector('meta[name="csrf-token"]').content;
-  const PENDING = "review-pending-v1";
+  const user = document.querySelector('meta[name="review-user"]').content;
+  const PENDING = "review-pending-v2";
+  const REFUSED = "review-refused-v1";
+  const OLD_PENDING = "review-pending-v1";
 
   function el(tag, attrs = {}, text = null) {
     const node = document.createElement(tag);
@@ -20,6 +25,12 @@ const Review = (() => {
     const b = document.getElementById("banner");
     b.textContent = message || "";
     b.className = message ? kind : "";
+  }
+
+  function newId() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, b => b.toString(16).padStart(2, "0")).join("");
   }
 
   async function refreshCsrf() {
@@ -38,66 +49,81 @@ const Review = (() => {
     let data = null;
     try { data = await r.json(); } catch (e) { data = {error: `HTTP ${r.status}`}; }
     if (r.status === 403 && data && data.code === "csrf" && !retried) {
-      await refreshCsrf();  // the server restarted: new session secret
+      await refreshCsrf();
       return api(method, url, body, true);
     }
     return {ok: r.ok, status: r.status, data};
   }
 
-  function pending() { return JSON.parse(localStorage.getItem(PENDING) || "[]"); }
-  function setPending(list) {
-    localStorage.setItem(PENDING, JSON.stringify(list));
-    if (list.length) banner(`${list.length} decision(s) not saved yet: retrying…`, "warn");
+  const read = (key) => { try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { return []; } };
+  const write = (key, list) => localStorage.setItem(key, JSON.stringify(list));
+  function pending() { return read(PENDING); }
+  // Decisions queued by an older version of this page had no annotator: they belong to whoever works here.
+  if (read(OLD_PENDING).length && user) {
+    write(PENDING, [...pending(), ...read(OLD_PENDING).map(item => ({...item, annotator: user}))]);
+    localStorage.removeItem(OLD_PENDING);
+  }
+  function showQueue() {
+    const mine = pending().filter(i => i.annotator === user).length, others = pending().length - mine;
+    const refused = read(REFUSED).length;
+    if (mine) banner(`${mine} decision(s) not saved yet: kept in this browser, retrying every 5 s…`, "warn");
+    else if (others) banner(`${others} decision(s) made here by another annotator wait until they sign in again.`, "warn");
+    else if (refused) banner(`${refused} queued decision(s) were refused by the server (kept in this browser: ` +
+                             `see localStorage "${REFUSED}"). Last reason: ${read(REFUSED).slice(-1)[0].error}`, "error");
   }
 
-  // Send a state-changing request; on a network error or a busy database keep it and retry.
+  // Keep a decision for later (server unreachable, busy, or the annotator signed out).
+  function keep(url, body) {
+    write(PENDING, [...pending(), {url, body, annotator: user, queued: new Date().toISOString()}]);
+    showQueue();
+  }
+  const retryable = (res) => res.status === 0 || res.status === 503 || res.status === 401 ||
+                             (res.status === 403 && res.data && res.data.code === "csrf");
+
+  // Send a state-changing request; anything not saved for a passing reason is kept and retried.
   async function send(url, body) {
-    try {
-      const res = await api("POST", url, body);
-      if (res.status === 503) { setPending([...pending(), {url, body}]); return res; }
-      return res;
-    } catch (e) {
-      setPending([...pending(), {url, body}]);
-      return {ok: false, status: 0, data: {error: "Server unreachable: the decision is kept in this browser and will be retried."}};
+    if (body && !body.decision_id) body = {...body, decision_id: newId()};  // a retry is stored once
+    let res;
+    try { res = await api("POST", url, body); }
+    catch (e) { res = {ok: false, status: 0, data: {error: "Server unreachable"}}; }
+    if (retryable(res)) {
+      keep(url, body);
+      if (res.status === 401) banner("You are signed out: sign in again; your decision is kept in this browser and sent then.", "warn");
     }
+    return res;
   }
 
+  let flushing = false;
   async function flushPending() {
-    let list = pending();
-    while (list.length) {
-      const item = list[0];
-      let res;
-      try { res = await api("POST", item.url, item.body); } catch (e) { return; }
-      if (res.status === 503) return;
-      list = pending().slice(1);
-      localStorage.setItem(PENDING, JSON.stringify(list));
-      if (!res.ok) banner(`A queued decision was refused: ${res.data.error}`, "error");
-    }
-    if (!pending().length && document.getElementById("banner").className === "warn") banner("");
+    if (flushing || !user) return;
+    flushing = true;
+    try {
+      for (;;) {
+        const list = pending();
+        const index = list.findIndex(i => i.annotator === user);
+        if (index < 0) break;
+        const item = list[index];
+        let res;
+        try { res = await api("POST", item.url, item.body); } catch (e) { break; }
+        if (retryable(res)) break;
+        const rest = pending().filter((x, i) => !(i === index && x.body.decision_id === item.body.decision_id));
+        write(PENDING, rest);
+        if (!res.ok) write(REFUSED, [...read(REFUSED), {...item, status: res.status, error: res.data.error}]);
+      }
+    } finally { flushing = false; }
+    showQueue();
+    if (!pending().length && !read(REFUSED).length && document.getElementById("banner").className === "warn") banner("");
   }
   setInterval(flushPending, 5000);
-  flushPending();
+  const ready = flushPending();
 
-  const NAME = "review-annotator";
-  document.getElementById("annotator-form").addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    const name = document.getElementById("annotator").value.trim();
-    const res = await api("POST", "/api/session", {annotator: name});
-    if (res.ok) localStorage.setItem(NAME, res.data.annotator);
-    banner(res.ok ? `Annotating as ${res.data.annotator}` : res.data.error, res.ok ? "info" : "error");
+  const logout = document.getElementById("logout");
+  if (logout) logout.addEventListener("click", async () => {
+    await api("POST", "/api/logout", {});
+    location.href = "/login";
   });
 
-  // Sessions end when the server restarts; the browser remembers the name and signs in again.
-  const ready = (async () => {
-    const field = document.getElementById("annotator");
-    const remembered = localStorage.getItem(NAME);
-    if (!field.value && remembered) {
-      const res = await api("POST", "/api/session", {annotator: remembered});
-      if (res.ok) field.value = res.data.annotator;
-    }
-  })();
-
-  function filtersFromLocation(names = ["doc_id", "lang", "label", "status", "canonical_id"]) {
+  function filtersFromLocation(names = ["doc_id", "lang", "label", "status", "canonical_id", "order", "queue"]) {
     const params = new URLSearchParams(location.search);
     const out = new URLSearchParams();
     for (const n of names) if (params.get(n)) out.set(n, params.get(n));
@@ -134,5 +160,5 @@ const Review = (() => {
     next.onclick = () => load(data.page + 1);
   }
 
-  return {el, banner, api, send, filtersFromLocation, bindFilters, pager, ready};
+  return {el, banner, api, send, newId, filtersFromLocation, bindFilters, pager, ready, user, flushPending};
 })();

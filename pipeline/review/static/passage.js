@@ -45,7 +45,8 @@
       reject.onclick = () => { selected = i; decide("reject"); };
       const select = el("select", {class: "label-select", title: "change label"});
       for (const l of labels) select.append(el("option", {value: l, selected: l === m.label}, l));
-      select.onchange = () => { selected = i; decide("relabel", {label: select.value}); };
+      // Give the keyboard back to the page once a label is chosen, or shortcuts would stop working.
+      select.onchange = () => { selected = i; select.blur(); decide("relabel", {label: select.value}); };
       actions.append(accept, reject, select);
       const who = m.decision ? `${m.decision.annotator} · ${m.decision.timestamp.slice(0, 19).replace("T", " ")}` : "";
       tr.append(el("td", {}, i + 1), el("td", {class: "mention-text"}, m.text), el("td", {class: "label"}, m.label),
@@ -65,6 +66,9 @@
     const pos = data.position ? ` · ${data.position} of ${data.total}` : "";
     document.getElementById("passage-meta").textContent = `passage ${data.passage_index} · ${data.lang || "?"}${pos}`;
     document.getElementById("reviewed-by").textContent = data.reviewed_by.length ? `reviewed by ${data.reviewed_by.join(", ")}` : "not reviewed yet";
+    document.getElementById("set-aside").textContent = data.set_aside.length ?
+      `${data.set_aside.length} decision(s) on this passage no longer fit it and are set aside (as the pipeline does): ` +
+      data.set_aside.map(d => `${d.annotator} ${d.action}: ${d.problem}`).join("; ") : "";
     for (const [id, target] of [["prev-link", data.prev], ["next-link", data.next]]) {
       const a = document.getElementById(id);
       a.href = target ? `/passage/${encodeURIComponent(target)}?${query}` : "#";
@@ -155,22 +159,77 @@
     document.getElementById("link-dialog").returnValue = "ok";
   });
 
+  // Ask before one key accepts many mentions at once (Enter confirms, Esc cancels).
+  function confirmAcceptAll(n) {
+    const dialog = document.getElementById("confirm-dialog");
+    document.getElementById("confirm-text").textContent =
+      `Accept ${n} mention(s) you have not decided yet and mark the passage reviewed? (u undoes it.)`;
+    return new Promise((resolve) => {
+      document.getElementById("confirm-cancel").onclick = () => dialog.close("cancel");
+      document.getElementById("confirm-form").onsubmit = () => { dialog.returnValue = "ok"; };
+      dialog.onclose = () => resolve(dialog.returnValue === "ok");
+      dialog.returnValue = "";
+      dialog.showModal();
+    });
+  }
+
   async function markReviewed() {
+    const undecided = data.mentions.filter(m => m.decision === null).length;
+    if (undecided > Number(root.dataset.confirmOver || 3) && !(await confirmAcceptAll(undecided))) {
+      banner("Not marked reviewed.");
+      return;
+    }
     const res = await send(`/api/passages/${encodeURIComponent(passageId)}/reviewed`, {});
     if (res.status === 0 || res.status === 503) {
       banner(`Not marked reviewed yet (${res.data.error}); kept in this browser and retried every 5 s.`, "warn");
       return;
     }
-    banner(res.ok ? `Passage marked reviewed (${res.data.accepted} left-over mention(s) accepted)` : res.data.error, res.ok ? "info" : "error");
+    banner(res.ok ? `Passage marked reviewed (${res.data.accepted} left-over mention(s) accepted; u undoes)` : res.data.error, res.ok ? "info" : "error");
     await load();
+    if (res.ok && query.get("queue") && data.next) location.href = `/passage/${encodeURIComponent(data.next)}?${query}`;
   }
   document.getElementById("mark-reviewed").addEventListener("click", markReviewed);
 
+  async function undo() {
+    const res = await api("POST", "/api/undo", {passage_id: passageId});
+    if (res.ok) banner(`Undone: ${res.data.undone.map(d => d.action).join(", ")}`);
+    else banner(res.data.error, res.status === 409 ? "warn" : "error");
+    await load();
+  }
+  document.getElementById("undo").addEventListener("click", undo);
+
+  function chooseLabel() {
+    const dialog = document.getElementById("label-dialog");
+    const input = document.getElementById("label-input");
+    input.value = "";
+    document.getElementById("label-cancel").onclick = () => dialog.close("cancel");
+    document.getElementById("label-form").onsubmit = () => { dialog.returnValue = "ok"; };
+    const span = selectionSpan();
+    dialog.onclose = () => {
+      const label = input.value.trim().toUpperCase();
+      if (dialog.returnValue !== "ok" || !labels.includes(label)) return;
+      if (span) decide("add", {...span, label}); else decide("relabel", {label});
+    };
+    dialog.returnValue = "";
+    dialog.showModal();
+  }
+
+  // Label shortcuts: 1–9 and 0 for the first ten labels, Shift + digit for the next ten
+  // (by key position, so it works on any keyboard layout), e for the chooser.
+  function labelForKey(ev) {
+    const m = /^Digit(\d)$/.exec(ev.code || "") || /^Numpad(\d)$/.exec(ev.code || "");
+    const digit = m ? m[1] : (/^\d$/.test(ev.key) ? ev.key : null);
+    if (digit === null) return null;
+    const index = (digit === "0" ? 9 : Number(digit) - 1) + (ev.shiftKey ? 10 : 0);
+    return labels[index] || null;
+  }
+
   document.addEventListener("keydown", (ev) => {
     if (!data || ev.ctrlKey || ev.metaKey || ev.altKey) return;
-    if (["INPUT", "SELECT", "TEXTAREA"].includes(ev.target.tagName) || document.getElementById("link-dialog").open) return;
+    if (["INPUT", "SELECT", "TEXTAREA"].includes(ev.target.tagName) || document.querySelector("dialog[open]")) return;
     const key = ev.key;
-    const go = (target) => { if (target) location.href = `/passage/${encodeURIComponent(target)}?${query}`; };
+    const go = (target) => { if (target) location.href = `/passage/${encodeURIComponent(target)}?${query}`;
+                             else if (query.get("queue")) banner("Your queue is empty: every passage has its reviews.", "info"); };
     if (key === "j" || key === "ArrowDown") { selected = Math.min(selected + 1, data.mentions.length - 1); render(); }
     else if (key === "k" || key === "ArrowUp") { selected = Math.max(selected - 1, 0); render(); }
     else if (key === "a") decide("accept");
@@ -178,12 +237,14 @@
     else if (key === "n" || key === "ArrowRight") go(data.next);
     else if (key === "p" || key === "ArrowLeft") go(data.prev);
     else if (key === "d") markReviewed();
+    else if (key === "u") undo();
+    else if (key === "e") chooseLabel();
     else if (key === "l") link();
     else if (key === "s") {
       const span = selectionSpan();
       if (span) decide("respan", span); else banner("Select the right text in the passage first, then press s.", "warn");
-    } else if (/^[1-9]$/.test(key) && labels[Number(key) - 1]) {
-      const label = labels[Number(key) - 1];
+    } else if (labelForKey(ev)) {
+      const label = labelForKey(ev);
       const span = selectionSpan();
       if (span) { decide("add", {...span, label}); window.getSelection().removeAllRanges(); }
       else decide("relabel", {label});

@@ -12,7 +12,9 @@
       const text = el("td");
       text.append(el("a", {href: `/passage/${encodeURIComponent(p.passage_id)}?${keep}`}, p.snippet));
       tr.append(el("td", {}, p.doc_id), el("td", {}, p.passage_index), el("td", {}, p.lang),
-                el("td", {}, p.n_entities), el("td", {}, p.reviewed ? "✓" : ""), text);
+                el("td", {}, p.n_entities), el("td", {class: "reviewed"}, p.reviewed ? "✓" : ""));
+      if (p.reviewers !== undefined) tr.append(el("td", {}, p.reviewers));
+      tr.append(text);
       return tr;
     });
     document.querySelector("#passages tbody").replaceChildren(...rows);
