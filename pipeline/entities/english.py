@@ -8,8 +8,9 @@ fixes that use the form of the text and the document, not a list of the errors s
 - `mr_names`: a courtesy title or honorific (Mr, Mrs, Ms, Dr, Sir, Lord, ...) is followed by a
   person's name ("Mr Kruger", "Ms Jowell", "Dr Liam Fox"); the title itself is not part of it.
 - `english_person_filter`: a PERSON candidate is dropped when it is a political party or
-  movement (a closed class), when the same words are tagged as an organisation or place
-  elsewhere in the passage ("Villa" of "Aston Villa"), or when it is only a job title.
+  movement or an online platform (closed classes), a sports club ("Manchester United"), when the
+  same words are tagged as an organisation or place elsewhere in the passage ("Villa" of "Aston
+  Villa"), or when it is only a job title.
 - `document_people`: within one document, a surname first seen in a full name ("Gordon Brown")
   is the same person when it occurs alone later ("Brown said"); such occurrences are added where
   the model missed them, and a one-word PERSON that the document itself tags mostly as a place
@@ -71,9 +72,15 @@ def only_titles(text: str) -> bool:
     return bool(words) and all(w.casefold() in _TITLE_WORDS for w in words)
 
 
+# Sports clubs are named "<Town> United/City/Rovers/..."; online platforms are a closed class.
+_CLUB = re.compile(r"\b(?:United|City|Rovers|Athletic|Albion|Wanderers|Hotspur|Rangers|Celtic|FC|Villa|County|Town)$")
+_PLATFORMS = frozenset(w.casefold() for w in """Twitter Facebook Instagram Periscope Vkontakte VK YouTube Telegram
+    WhatsApp TikTok LinkedIn Google Skype Napster""".split())
+
+
 def english_person_filter(m: EntityMention, text: str, others: Sequence[EntityMention]) -> bool:
     """Whether an English PERSON candidate can stay (see module docstring)."""
-    if is_party(m.text) or only_titles(m.text):
+    if is_party(m.text) or only_titles(m.text) or _CLUB.search(m.text) or m.text.casefold() in _PLATFORMS:
         return False
     words = m.text.split()
     for o in others:

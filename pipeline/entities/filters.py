@@ -77,7 +77,9 @@ def trim_person(text: str, start: int, end: int) -> tuple[int, int]:
     span = text[start:end]
     while True:
         m = re.match(r"(\S+?)\.?\s+", span)
-        if not m or (m.group(1).casefold() not in _PLACE_WORDS and m.group(1).casefold() not in _TITLE_WORDS):
+        word = m.group(1).casefold() if m else ""
+        # "Russia's Zvonareva", "Lisburn's Kelly McNeice Reid": a possessive before a name is not part of it.
+        if not m or (word not in _PLACE_WORDS and word not in _TITLE_WORDS and not re.search(r"['’]s$", word)):
             break
         start += m.end()
         span = span[m.end():]

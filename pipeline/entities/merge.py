@@ -99,15 +99,16 @@ def from_gazetteer(text: str, gazetteer: Gazetteer, lang: str) -> list[EntityMen
             for g in gazetteer.find(text)]
 
 
-def resolve_overlaps(rule_side: list[EntityMention], model_side: list[EntityMention]) -> list[EntityMention]:
-    """Non-overlapping mentions: rules/gazetteer first, then models; longest first within each."""
+def resolve_overlaps(*tiers: list[EntityMention]) -> list[EntityMention]:
+    """Non-overlapping mentions, tier by tier (e.g. citations, rules/gazetteer, models); longest
+    first within a tier."""
     chosen: list[EntityMention] = []
     taken: list[tuple[int, int]] = []
 
     def free(m: EntityMention) -> bool:
         return all(m.end <= s or m.start >= e for s, e in taken)
 
-    for tier in (rule_side, model_side):
+    for tier in tiers:
         # Longest first; at equal length the gazetteer (already linked) before rules, then position.
         for m in sorted(tier, key=lambda m: (-(m.end - m.start), m.backend != "gazetteer", m.start, m.label)):
             if m.end > m.start and free(m):

@@ -30,6 +30,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.entities.lexicon import common_words
+
 
 @dataclass(frozen=True)
 class RuleMatch:
@@ -86,15 +88,33 @@ _RU_UNIV = re.compile(
     rf"(?:\s*«[^»\n]{{2,80}}»)?)"
 )
 # ---------------------------------------------------------------- Kazakh universities
-_KK_HEAD = (rf"(?:университет|институт|академия|консерватория)"
-            rf"(?:і|ы|ің|ын|ына|іне|інде|ында|інен|ынан|імен|ымен|сы|сын|сына|сында|сынан|сымен)?(?![{_CL}])")
+_KK_HEAD = (rf"(?:университет|институт|академия|консерватория)(?:[{_CL}]{{0,7}})(?![{_CL}])")
 _KK_WORD = rf"(?:[{_CU}{_CL}][{_CL}-]+|[{_CU}]{{2,}})"
+# Kazakh: an optional "<name> атындағы" ("named after"), a run of capitalised proper names, then
+# only the generic institution adjectives (a closed class), then the head word with its case
+# ending. Lower-case words other than those adjectives end the name, so "Л.Н. Гумилев атындағы
+# Еуразия ұлттық университетінің студенттері Томск мемлекеттік университетіне" gives two names;
+# capitalised words in a dative or locative case ("Желіге", "Семейдегі") are not part of a name.
+_KK_GENERIC = (r"(?:мемлекеттік|ұлттық|техникалық|политехникалық|педагогикалық|медицина(?:лық)?|аграрлық|"
+               r"агротехникалық|зерттеу|технологиялық|өңірлік|халықаралық|федералдық|инженерлік|экономикалық|"
+               r"гуманитарлық|тау-кен|көлік|қаржы|құқық|индустриялық|инновациялық|көпсалалы|әскери|"
+               r"менеджмент|бизнес|өнер|музыка|спорт|туризм|аграрлық-техникалық|жаратылыстану|гуманитарлық-техникалық)")
+_KK_CAP = (rf"(?:(?:{_INITIALS})?(?:[{_CL}]{{1,3}}-)?[{_CU}][{_CL}]+(?:-[{_CU}]?[{_CL}]+)*(?<!дегі)(?<!дағы)(?<!тегі)(?<!тағы)(?<!ға)(?<!ге)"
+           rf"(?<!қа)(?<!ке)|[{_CU}]{{2,}}[{_CL}]{{0,2}}[{_CU}]*)")
+_KK_PLAIN_CAP = rf"[{_CU}][{_CL}]+"  # a two-word name before атындағы: "Қорқыт Ата" (not "Тоқаев әл-Фараби")
 _KK_UNIV = re.compile(
-    rf"(?<![\w-])(?P<pre>(?:(?:{_INITIALS})?(?:[{_CL}]{{1,3}}-)?[{_CU}][\w-]+(?:\s+хан)?\s+атындағы\s+)?"
-    rf"(?:(?:{_INITIALS})?[{_CU}][{_CL}-]+|[{_CU}]{{2,}})(?:\s+(?!(?:мен|бен|пен)\s|және\s+[{_CL}]){_KK_WORD}){{0,5}}\s+)"
+    rf"(?<![\w-])(?P<pre>(?:(?:{_KK_CAP}|{_KK_PLAIN_CAP}\s+{_KK_PLAIN_CAP})(?:\s+хан)?\s+атындағы\s+)?"
+    rf"(?:{_KK_CAP}\s+){{0,3}}(?:{_KK_GENERIC}\s+){{0,4}})"
     rf"(?P<head>{_KK_HEAD})"
     rf"(?P<tail>)"
 )
+# Russian names that are a surname before the head: "Торайгыров университет".
+_RU_UNIV_SURNAME = re.compile(
+    rf"(?<![\w-])(?P<pre>[{_CU}][{_CL}]+(?:ов|ев|ин|ын|ский)\s+)(?P<head>[Уу]ниверситет(?:[{_CL}]{{0,3}}))(?![{_CL}])(?P<tail>)")
+# Russian head-first names: "Университет имени Шакарима", "институт им. К. Сатпаева".
+_RU_UNIV_HEAD_FIRST = re.compile(
+    rf"(?<![{_CL}{_CU}])(?P<pre>)(?P<head>[Уу]ниверситет|[Ии]нститут|[Аа]кадеми[яи])(?:[{_CL}]{{0,3}})"
+    rf"(?P<tail>\s+(?:имени|им\.)\s*(?:{_INITIALS}\s?)?(?:[{_CL}]{{1,3}}-)?[{_CU}][\w-]+(?:\s+[{_CU}][\w-]+)?)")
 _ABBREV_AFTER = re.compile(rf"\s*\((?P<abbr>[{_LU}{_CU}][\w&-]{{1,11}})\)")
 
 # ---------------------------------------------------------------- English agreements
@@ -188,6 +208,16 @@ def _trim_leading(text: str, start: int, end: int, stop: frozenset[str]) -> tupl
         start += m.end()
 
 
+def _skip_common_first_word(text: str, start: int, head: int) -> int:
+    """Drop capitalised common words ("Форум", "Конференция") in front of a Cyrillic name
+    (`pipeline.entities.lexicon`); a name keeps at least one word before its head."""
+    while True:
+        m = re.match(rf"([{_CU}][{_CL}]+)\s+(?=\S+\s)", text[start:head])
+        if not m or m.group(1).casefold() not in common_words() or start + m.end() >= head:
+            return start
+        start += m.end()
+
+
 def _add_abbreviation(text: str, start: int, end: int, out: list[RuleMatch], label: str) -> None:
     """`Full Name (ABBR)`: the abbreviation is a second mention linked to the full name."""
     m = _ABBREV_AFTER.match(text, end)
@@ -198,12 +228,14 @@ def _add_abbreviation(text: str, start: int, end: int, out: list[RuleMatch], lab
 
 def _universities(text: str, lang: str) -> list[RuleMatch]:
     out: list[RuleMatch] = []
-    patterns = {"en": [_EN_UNIV], "ru": [_RU_UNIV], "kk": [_KK_UNIV, _RU_UNIV]}.get(lang, [_EN_UNIV])
+    patterns = {"en": [_EN_UNIV], "ru": [_RU_UNIV, _RU_UNIV_HEAD_FIRST, _RU_UNIV_SURNAME],
+                "kk": [_KK_UNIV, _RU_UNIV, _RU_UNIV_HEAD_FIRST]}.get(lang, [_EN_UNIV])
     if lang != "en":
         patterns = patterns + [_EN_UNIV]  # English names inside Russian/Kazakh texts and vice versa
     for pattern in patterns:
         for m in pattern.finditer(text):
             start, end = _trim_leading(text, m.start(), m.end(), _EN_PRE_STOP)
+            start = _skip_common_first_word(text, start, m.start("head"))
             if start >= m.start("head") and not m.group("tail").strip():
                 continue  # a bare head word ("the University") names nothing
             span = text[start:end].rstrip(" ,")
@@ -214,7 +246,11 @@ def _universities(text: str, lang: str) -> list[RuleMatch]:
             _add_abbreviation(text, start, end, out, "UNIVERSITY")
     for m in _EN_UNIV_QUOTED.finditer(text):
         out.append(RuleMatch(m.start(), m.end(), "UNIVERSITY", rule="university:quoted"))
-    return out
+    # A shorter reading inside a longer name ("университет имени аль-Фараби" inside "Казахский
+    # национальный университет имени аль-Фараби") is the same name, not a second one.
+    names = [(r.start, r.end) for r in out if r.alias_of is None]
+    return [r for r in out if r.alias_of is not None
+            or not any(s <= r.start and r.end <= e and (s, e) != (r.start, r.end) for s, e in names)]
 
 
 def _named_is_specific(m: re.Match[str]) -> bool:
@@ -232,6 +268,7 @@ def _agreements_en(text: str) -> list[RuleMatch]:
     for m in _EN_NAMED.finditer(text):
         if _named_is_specific(m):
             start, end = _trim_leading(text, m.start(), m.end(), _EN_PRE_STOP)
+            start = _skip_common_first_word(text, start, m.start("head"))
             end = start + len(text[start:end].rstrip())
             out.append(RuleMatch(start, end, "AGREEMENT", rule="agreement:named"))
     out += [RuleMatch(m.start("head"), m.end("head"), "AGREEMENT", anaphoric=True, rule="agreement:definite")

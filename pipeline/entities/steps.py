@@ -7,10 +7,11 @@ tested alone on a hand-made unit (as spaCy's components are) and the order is wr
 one place (`DEFAULT_STEPS`). Canonical links come after the chain, per passage, in
 `pipeline.entities.canonical` (they need the document and the whole run, not one unit).
 
-Candidates carry a `tier`: "strong" (rules, the citation parser, known universities and
-agreements: they exist because the models are wrong or silent there) or "model" (the NER
-models, known people and places competing with them by length). The merge keeps strong
-candidates first, longest first, then model candidates that do not overlap them.
+Candidates sit in two lists: "strong" (rules, the citation parser, known universities and
+agreements: they exist because the models are wrong or silent there) and "model" (the NER
+models, known people and places competing with them by length). The merge keeps citation
+authors first, then the other strong candidates, longest first, then model candidates that do
+not overlap them.
 """
 
 from __future__ import annotations
@@ -140,7 +141,10 @@ DEFAULT_STEPS: tuple[Step, ...] = (model_candidates, rule_candidates, citation_c
 def merge(unit: Unit) -> list[EntityMention]:
     """Non-overlapping mentions (strong tier first); an abbreviation whose full name lost to a longer
     span is kept but no longer linked to it."""
-    chosen = resolve_overlaps(unit.strong, unit.model)
+    # An author read from a citation's structure beats a pattern that glues initials to the next
+    # title word ("Жиде В." over "В. История").
+    citations = [m for m in unit.strong if m.backend == "citations"]
+    chosen = resolve_overlaps(citations, [m for m in unit.strong if m.backend != "citations"], unit.model)
     spans = {(m.start, m.end) for m in chosen}
     return [m if m.alias_of is None or m.alias_of in spans else replace(m, alias_of=None) for m in chosen]
 
