@@ -11,11 +11,13 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pipeline.entities.backends import BackendRegistry
 from pipeline.entities.canonical import Canonicalizer
 from pipeline.entities.english import document_people
 from pipeline.entities.gazetteer import Gazetteer
+from pipeline.entities.institution_key import read_places
 from pipeline.entities.merge import EntityMention
 from pipeline.entities.steps import DEFAULT_STEPS, Step, Unit, run_chain
 
@@ -76,7 +78,7 @@ class EntityExtractor:
                  steps: Sequence[Step] = DEFAULT_STEPS) -> None:
         self.registry = registry
         self.gazetteer = gazetteer
-        self.canonicalizer = Canonicalizer(gazetteer)
+        self.canonicalizer = Canonicalizer(gazetteer, read_places(str(Path(gazetteer.source).parent / "places.tsv")))
         self.labels = set(labels) if labels else None
         self.steps = tuple(steps)
 

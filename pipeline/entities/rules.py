@@ -196,7 +196,9 @@ def _people(text: str) -> list[RuleMatch]:
     out = [RuleMatch(m.start(), m.end(), "PERSON", rule="person:initials")
            for pattern in (_PERSON_INITIALS_FIRST, _PERSON_INITIALS_AFTER) for m in pattern.finditer(text)]
     out += [RuleMatch(m.start(), m.end(), "PERSON", rule="person:surname-suffix") for m in _PERSON_SLAVIC.finditer(text)]
-    return [RuleMatch(r.start, r.start + len(text[r.start:r.end].rstrip()), r.label, rule=r.rule) for r in out]
+    # "Toraighyrov University": a surname before an institution's head word names the institution.
+    return [RuleMatch(r.start, r.start + len(text[r.start:r.end].rstrip()), r.label, rule=r.rule) for r in out
+            if not re.search(rf"\b{_EN_HEAD}\b", text[r.start:r.end])]
 
 
 def _trim_leading(text: str, start: int, end: int, stop: frozenset[str]) -> tuple[int, int]:
