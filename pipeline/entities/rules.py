@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.entities.lexicon import common_words
 
@@ -85,7 +86,10 @@ _RU_UNIV = re.compile(
     rf"(?P<head>{_RU_HEAD})"
     rf"(?P<tail>(?:\s+(?!имени\b)[{_CL}]{{3,}}(?:ых|их|ого|его|ов|ей|ы|и|ий|ия|ства|ния)(?![{_CL}])){{0,3}}"
     rf"(?:\s+(?:имени|им\.)\s*(?:{_INITIALS})?(?:[{_CL}]{{1,3}}-)?[{_CU}][\w-]+(?:\s+[{_CU}][\w-]+)?)?"
-    rf"(?:\s*«[^»\n]{{2,80}}»)?)"
+    rf"(?:\s*«[^»\n]{{2,80}}»)?"
+    # "Медицинский университет Караганды": one capitalised place after the head, not a person's
+    # name that follows ("... университет Сергей Иванов").
+    rf"(?:\s+[{_CU}][{_CL}]{{2,}}(?=[\s,.;:)]|$)(?!\s+[{_CU}]))?)"
 )
 # ---------------------------------------------------------------- Kazakh universities
 _KK_HEAD = (rf"(?:университет|институт|академия|консерватория)(?:[{_CL}]{{0,7}})(?![{_CL}])")
@@ -210,12 +214,39 @@ def _trim_leading(text: str, start: int, end: int, stop: frozenset[str]) -> tupl
         start += m.end()
 
 
+# Kazakh case and plural endings, so "Делегацияны", "Грантты", "Дәрісті" are found as the
+# common words "делегация", "грант", "дәріс".
+_KK_ENDINGS = sorted("""ны ні ды ді ты ті ның нің дың дің тың тің ға ге қа ке на не да де та те дан ден тан тен нан нен
+    мен бен пен лар лер дар дер тар тер ларды лерді дарды дерді ын ін сы сі""".split(), key=len, reverse=True)
+
+
+def _kk_stem(word: str) -> str:
+    """A Kazakh word without up to two case/possessive endings (делегациясын → делегация)."""
+    w = word.casefold()
+    for _ in range(2):
+        ending = next((e for e in _KK_ENDINGS if w.endswith(e) and len(w) - len(e) >= 4), None)
+        if ending is None:
+            break
+        w = w[: -len(ending)]
+    return w
+
+
+@lru_cache(maxsize=1)
+def _common_stems() -> frozenset[str]:
+    return frozenset(_kk_stem(w) for w in common_words())
+
+
+def _is_common_word(word: str) -> bool:
+    return word.casefold() in common_words() or _kk_stem(word) in _common_stems()
+
+
 def _skip_common_first_word(text: str, start: int, head: int) -> int:
-    """Drop capitalised common words ("Форум", "Конференция") in front of a Cyrillic name
-    (`pipeline.entities.lexicon`); a name keeps at least one word before its head."""
+    """Drop capitalised common words ("Форум", "Делегацияны") in front of a Cyrillic name
+    (`pipeline.entities.lexicon`) when another capitalised word follows: "Қазан" stays in "Қазан
+    федералдық университеті" though "қазан" is also a common word."""
     while True:
-        m = re.match(rf"([{_CU}][{_CL}]+)\s+(?=\S+\s)", text[start:head])
-        if not m or m.group(1).casefold() not in common_words() or start + m.end() >= head:
+        m = re.match(rf"([{_CU}][{_CL}]+)\s+(?=[{_CU}]\S*\s)", text[start:head])
+        if not m or not _is_common_word(m.group(1)) or start + m.end() >= head:
             return start
         start += m.end()
 
