@@ -59,11 +59,12 @@ class Canonicalizer:
         has a given name ("person:brown-g"); a bare surname takes the id of the person with that
         surname named earlier in the same document (`scope`), else the surname alone.
         """
+        name = m.normalized or m.text
         if m.label == "PERSON":
-            return self._person_id(m.text, scope)
+            return self._person_id(name, scope)
         if m.label == "UNIVERSITY":
-            return self.institutions.id_for(m.text, m.label)
-        return f"{m.label.lower()}:{_slug(match_key(m.text))}"
+            return self.institutions.id_for(name, m.label)
+        return f"{m.label.lower()}:{_slug(match_key(name))}"
 
     def _person_id(self, text: str, scope: str) -> str:
         surname_key = _slug(person_key(text))
@@ -82,7 +83,7 @@ class Canonicalizer:
             if m.canonical_id:
                 linked = m
             else:
-                entry = self.gazetteer.lookup(m.label, m.text)
+                entry = self.gazetteer.lookup(m.label, m.normalized or m.text)
                 if entry is not None:
                     linked = replace(m, canonical_id=entry.id, canonical_name=entry.name)
                 elif m.alias_of is not None and m.alias_of in by_span:
@@ -96,19 +97,22 @@ class Canonicalizer:
                     linked = replace(m, canonical_id=self.key_id(m, scope))
             by_span[(m.start, m.end)] = linked
             out.append(linked)
-        out = [self._adopt_known_abbreviation(m, by_span) for m in out]
+        aliases_of: dict[tuple[int, int], list[EntityMention]] = defaultdict(list)
+        for alias in by_span.values():
+            if alias.alias_of is not None:
+                aliases_of[alias.alias_of].append(alias)
+        out = [self._adopt_known_abbreviation(m, aliases_of.get((m.start, m.end), [])) for m in out]
         for m in out:
             self.forms[m.canonical_id][m.text] += 1
         return sorted(out, key=lambda m: (m.start, m.end, m.label))
 
-    def _adopt_known_abbreviation(self, m: EntityMention, by_span: dict[tuple[int, int], EntityMention]
-                                  ) -> EntityMention:
+    def _adopt_known_abbreviation(self, m: EntityMention, aliases: list[EntityMention]) -> EntityMention:
         """A full name the gazetteer does not know (often misspelt) followed by a known abbreviation
         in parentheses takes the abbreviation's entity, here and wherever else it occurs."""
-        if self.gazetteer.lookup(m.label, m.text) is not None:
+        if not aliases or self.gazetteer.lookup(m.label, m.text) is not None:
             return m
-        for alias in by_span.values():
-            if (alias.alias_of == (m.start, m.end) and alias.label == m.label
+        for alias in aliases:
+            if (alias.label == m.label
                     and self.gazetteer.lookup(alias.label, alias.text) is not None):
                 self.aliases.setdefault(m.canonical_id, alias.canonical_id)
                 return replace(m, canonical_id=alias.canonical_id, canonical_name=alias.canonical_name)

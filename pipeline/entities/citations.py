@@ -215,12 +215,14 @@ def intext_authors(text: str) -> list[Author]:
 
 
 def _dedupe(authors: list[Author]) -> list[Author]:
-    seen: set[tuple[int, int]] = set()
-    out = []
+    """Authors in text order without repeats or spans inside an earlier, longer one (linear after sorting)."""
+    out: list[Author] = []
+    max_end = -1
     for a in sorted(authors, key=lambda a: (a.start, -a.end)):
-        if (a.start, a.end) not in seen and not any(s <= a.start and a.end <= e for s, e in seen):
-            seen.add((a.start, a.end))
-            out.append(a)
+        if a.end <= max_end:
+            continue  # the same span again, or inside one already kept
+        out.append(a)
+        max_end = a.end
     return out
 
 

@@ -49,7 +49,8 @@ def register(subparsers) -> None:  # noqa: ANN001 (argparse's private subparsers
         description=(
             "Read UTF-8 text, one passage per line, and write one JSON object per line, in order: "
             '{"lang": ..., "entities": [{"start", "end", "text", "label", "canonical", "specific"}, ...]} with '
-            "offsets into that line; specific is false for generic and plural mentions (\"various agreements\"). "
+            "offsets into that line; specific is false for generic and plural mentions (\"various agreements\"); "
+            "normalized (only when it differs) is the text with Latin/Cyrillic look-alike letters folded. "
             "Without --lang the language of each line is detected."
         ),
     )
@@ -94,7 +95,8 @@ def records_for(lines: list[str], extractor, lang: str | None, params_path: str)
     result = extractor.extract(lines, langs, segments)
     return [{"lang": lg, "entities": [{"start": m.start, "end": m.end, "text": m.text, "label": m.label,
                                        "canonical": extractor.canonicalizer.resolve(m.canonical_id),
-                                       "specific": m.specific} for m in mentions]}
+                                       "specific": m.specific,
+                                       **({"normalized": m.normalized} if m.normalized else {})} for m in mentions]}
             for lg, mentions in zip(langs, result.mentions, strict=True)]
 
 

@@ -78,16 +78,21 @@ _PLATFORMS = frozenset(w.casefold() for w in """Twitter Facebook Instagram Peris
     WhatsApp TikTok LinkedIn Google Skype Napster""".split())
 
 
-def english_person_filter(m: EntityMention, text: str, others: Sequence[EntityMention]) -> bool:
+class EnglishContext:
+    """What the rest of a passage says about words: the texts and words of its organisation,
+    place and other non-person mentions."""
+
+    def __init__(self, mentions: Sequence[EntityMention]) -> None:
+        context = [o for o in mentions if o.label in _CONTEXT_LABELS]
+        self.texts = {o.text for o in context}
+        self.words = {w for o in context for w in o.text.split()}
+
+
+def english_person_filter(m: EntityMention, context: EnglishContext) -> bool:
     """Whether an English PERSON candidate can stay (see module docstring)."""
     if is_party(m.text) or only_titles(m.text) or _CLUB.search(m.text) or m.text.casefold() in _PLATFORMS:
         return False
-    words = m.text.split()
-    for o in others:
-        if o.label in _CONTEXT_LABELS and (o.start, o.end) != (m.start, m.end):
-            if o.text == m.text or (len(words) == 1 and m.text in o.text.split() and not (o.start <= m.start < o.end)):
-                return False
-    return True
+    return m.text not in context.texts and not (" " not in m.text and m.text in context.words)
 
 
 _SURNAME_TOKEN = re.compile(r"^[A-Z][\w'’-]+$")

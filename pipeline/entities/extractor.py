@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.entities.backends import BackendRegistry
 from pipeline.entities.canonical import Canonicalizer
+from pipeline.entities.confusables import fold_confusables
 from pipeline.entities.english import document_people
 from pipeline.entities.gazetteer import Gazetteer
 from pipeline.entities.institution_key import read_places
@@ -39,6 +40,12 @@ class ExtractionResult:
 
     mentions: list[list[EntityMention]]
     skipped: list[Skipped] = field(default_factory=list)
+
+
+def _as_written(m: EntityMention, original: str) -> EntityMention:
+    """A mention found in the folded text, with its text as written and the folded form kept."""
+    written = original[m.start:m.end]
+    return m if written == m.text else replace(m, text=written, normalized=m.text)
 
 
 def parse_segments(segments: str | None, text: str, lang: str) -> list[tuple[int, int, str]]:
@@ -92,6 +99,8 @@ class EntityExtractor:
         (0: the whole text is in one; None: look for a references heading in the text itself).
         """
         n = len(texts)
+        originals = list(texts)
+        texts = [fold_confusables(t) if t else t for t in texts]  # same lengths: offsets stay valid
         segments = segments if segments is not None else [None] * n
         scopes = scopes if scopes is not None else [""] * n
         refs_from = refs_from if refs_from is not None else [None] * n
@@ -121,6 +130,8 @@ class EntityExtractor:
 
         out = []
         for i, mentions in enumerate(per_text):
+            if texts[i] is not originals[i] and texts[i] != originals[i]:
+                mentions = [_as_written(m, originals[i]) for m in mentions]
             linked = self.canonicalizer.link(mentions, scope=scopes[i])
             if self.labels is not None:
                 linked = [m for m in linked if m.label in self.labels]

@@ -286,10 +286,22 @@ def _universities(text: str, lang: str) -> list[RuleMatch]:
             or not any(s <= r.start and r.end <= e and (s, e) != (r.start, r.end) for s, e in names)]
 
 
+# Broadcasts are not agreements: "the BBC World Service programme", "the Today programme".
+_BROADCAST = re.compile(r"\b(?:BBC|ITV|CNN|Sky|Radio|TV|Television|Channel|World\s+Service|Newsnight|Today|Panorama"
+                        r"|Breakfast|show|series|episode|broadcast|documentary)\b")
+
+
+def is_broadcast(text: str, before: str = "") -> bool:
+    """Whether a programme mention names a broadcast (the programme word with a broadcaster or show word)."""
+    return bool(re.search(r"(?i)\bprogram", text) and (_BROADCAST.search(text) or _BROADCAST.search(before[-40:])))
+
+
 def _named_is_specific(m: re.Match[str]) -> bool:
     if m.group("head2"):
         return True
     mods = m.group("mods").split()
+    if mods and mods[-1].rstrip(".") in ("Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Lord", "Lady", "Dame"):
+        return False  # "Mr Law" is a person
     return any(w.strip("'’") not in _NATIONALITY for w in mods)
 
 
@@ -299,7 +311,7 @@ def _agreements_en(text: str) -> list[RuleMatch]:
                           ("title-tail", _EN_CAP_HEAD_TAIL), ("subject", _EN_SUBJECT)):
         out += [RuleMatch(m.start(), m.end(), "AGREEMENT", rule=f"agreement:{rule}") for m in pattern.finditer(text)]
     for m in _EN_NAMED.finditer(text):
-        if _named_is_specific(m):
+        if _named_is_specific(m) and not is_broadcast(m.group(), text[max(0, m.start() - 40):m.start()]):
             start, end = _trim_leading(text, m.start(), m.end(), _EN_PRE_STOP)
             start = _skip_common_first_word(text, start, m.start("head"))
             end = start + len(text[start:end].rstrip())
@@ -369,7 +381,10 @@ def looks_like_university(text: str) -> bool:
 
 
 def looks_like_agreement(text: str) -> bool:
-    """Whether a law/work-of-art name found by a model names an agreement-like document."""
+    """Whether a law/work-of-art name found by a model names an agreement-like document (not a
+    broadcast programme, not a person called Law after a courtesy title)."""
+    if is_broadcast(text) or re.match(r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lord|Lady|Dame)\.?\s", text):
+        return False
     return bool(re.search(rf"(?i)\b{_EN_AG_SG}\b", text) or _RU_AG_PAT.search(text)
                 or re.search(_KK_AG, text))
 

@@ -20,13 +20,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from pipeline.entities.citations import citation_people, reference_region
-from pipeline.entities.english import english_person_filter, mr_names
+from pipeline.entities.english import EnglishContext, english_person_filter, mr_names
 from pipeline.entities.filters import inside_institution_name, not_a_university, plausible_person, plausible_university, trim_person
 from pipeline.entities.gazetteer import Gazetteer
 from pipeline.entities.labels import MAIN_LABELS
 from pipeline.entities.mention import Mention
 from pipeline.entities.merge import (
     EntityMention,
+    SpanSet,
     from_gazetteer,
     from_model,
     from_rule,
@@ -100,8 +101,6 @@ def gazetteer_candidates(unit: Unit, gazetteer: Gazetteer) -> None:
         (unit.strong if g.label in MAIN_LABELS and g.label != "PERSON" else unit.model).append(g)
 
 
-def _overlaps(m: EntityMention, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(m.start < e and s < m.end for s, e in spans)
 
 
 def person_filters(unit: Unit, gazetteer: Gazetteer) -> None:
@@ -109,14 +108,17 @@ def person_filters(unit: Unit, gazetteer: Gazetteer) -> None:
     institution's name ("им. Л. Н. Гумилева", "Abai KazNPU"), words of a title in a reference entry
     (there only the citation parser finds people), and, in English, parties, places, clubs and
     job titles (`pipeline.entities.english`)."""
+    references, citations = SpanSet(unit.reference_spans), SpanSet(unit.citation_spans)
+    context = EnglishContext(unit.model) if unit.lang == "en" else None
+
     def keep(m: EntityMention) -> bool:
         if m.label != "PERSON" or m.backend in ("citations", "gazetteer"):
             return True
         if not plausible_person(m.text, unit.text, m.start, m.end) or inside_institution_name(unit.text, m.start, m.end):
             return False
-        if _overlaps(m, unit.reference_spans) and not _overlaps(m, unit.citation_spans):
+        if references.overlaps(m.start, m.end) and not citations.overlaps(m.start, m.end):
             return False
-        return unit.lang != "en" or english_person_filter(m, unit.text, unit.model)
+        return context is None or english_person_filter(m, context)
 
     unit.strong = [m for m in unit.strong if keep(m)]
     unit.model = [m for m in unit.model if keep(m)]
