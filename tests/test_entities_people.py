@@ -122,3 +122,14 @@ def test_a_reference_list_of_2000_entries_in_one_passage_is_read_in_linear_time(
 def test_a_unit_runs_through_the_chain_alone():
     unit = Unit("1. Берниязова А. З. Всемирное распространение // 2018.", "ru", refs_from=0)
     assert [(m.text, m.backend) for m in run_chain(unit, parse_gazetteer(""))] == [("Берниязова А. З.", "citations")]
+
+
+def test_kazakh_abbreviation_with_a_case_ending_links_to_its_university(rules_only):
+    [mentions] = rules_only.extract(["Ректор әл-Фараби атындағы ҚазҰУ-дың студенттерімен кездесті."], ["kk"]).mentions
+    assert [(m.text, m.label, m.canonical_id) for m in mentions] == [("ҚазҰУ", "UNIVERSITY", "univ:kaznu")]
+
+
+def test_inflected_russian_university_name_links_to_the_gazetteer_row(rules_only):
+    [mentions] = rules_only.extract(["Делегация Казахского национального университета имени аль-Фараби прибыла."],
+                                    ["ru"]).mentions
+    assert [(m.label, m.canonical_id) for m in mentions] == [("UNIVERSITY", "univ:kaznu")]
