@@ -189,6 +189,39 @@ def bench_english() -> None:
           "(paired bootstrap over articles; target >= +0.05)")
 
 
+def bench_agreements() -> None:
+    """AGREEMENT mentions flagged specific, on sentences written before the system ran on them."""
+    import random
+
+    from pipeline.entities.stage import build_extractor
+
+    settings, note = _settings()
+    extractor = build_extractor(settings)
+    rows = [json.loads(line) for line in (REPO / "data/agreement_gold/agreements_test.jsonl").read_text(encoding="utf-8").splitlines()]
+    per_row = []  # (specific predictions, correct, gold specific, found, generic flagged specific)
+    for r in rows:
+        [mentions] = extractor.extract([r["text"]], [r["lang"]]).mentions
+        gold = [(r["text"].index(x), r["text"].index(x) + len(x)) for x in r["specific"]]
+        generic = [(r["text"].index(x), r["text"].index(x) + len(x)) for x in r["generic"]]
+        spec = [m for m in mentions if m.label == "AGREEMENT" and m.specific]
+        correct = sum(any(m.start < e and s < m.end for s, e in gold) for m in spec)
+        found = sum(any(m.start < e and s < m.end for m in spec) for s, e in gold)
+        wrong_generic = sum(any(m.start < e and s < m.end for m in spec) for s, e in generic)
+        per_row.append((len(spec), correct, len(gold), found, wrong_generic))
+    pred, corr, gold_n, found, wrong = (sum(x[k] for x in per_row) for k in range(5))
+    rng = random.Random(0)
+    precisions = []
+    for _ in range(2000):
+        sample = [per_row[rng.randrange(len(per_row))] for _ in per_row]
+        p = sum(x[0] for x in sample)
+        precisions.append(sum(x[1] for x in sample) / p if p else 1.0)
+    precisions.sort()
+    generic_n = sum(len(r["generic"]) for r in rows)
+    print(f"== specific agreements, data/agreement_gold/agreements_test.jsonl ({len(rows)} sentences, {note}): "
+          f"precision {corr / pred if pred else 1.0:.3f} ({corr}/{pred}) [95% {precisions[50]:.2f}, {precisions[1949]:.2f}], "
+          f"recall {found / gold_n:.3f} ({found}/{gold_n}), generic mentions flagged specific {wrong}/{generic_n}")
+
+
 def bench_citations() -> None:
     """The citation parser alone on the citation gold (test and dev)."""
     from pipeline.entities.citations import citation_people
@@ -431,7 +464,8 @@ def bench_speed(n: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--part", choices=("seed", "english", "citations", "probe", "factru", "speed", "all"), default="all")
+    parser.add_argument("--part", choices=("seed", "english", "agreements", "citations", "probe", "factru", "speed", "all"),
+                        default="all")
     parser.add_argument("--speed-passages", type=int, default=3000)
     parser.add_argument("--seed-gazetteer", help="gazetteer for the seed part (e.g. an empty file: rules + models only)")
     args = parser.parse_args()
@@ -439,6 +473,8 @@ def main() -> None:
         bench_seed(args.seed_gazetteer)
     if args.part in ("english", "all"):
         bench_english()
+    if args.part in ("agreements", "all"):
+        bench_agreements()
     if args.part in ("citations", "all"):
         bench_citations()
     if args.part in ("probe", "all"):
