@@ -147,7 +147,13 @@ def bench_english() -> None:
     """English PERSON, exact spans, on news the English rules were not written on (data/en_news_gold)."""
     import spacy
 
-    from pipeline.entities.span_gold import bootstrap_diff, bootstrap_f1, count_document, prf, spans_from_forms
+    from pipeline.entities.span_gold import (
+        bootstrap_diff,
+        bootstrap_f1,
+        count_document,
+        prf,
+        spans_from_forms,
+    )
 
     if not SCALE_EN.exists():
         print(f"== english: {SCALE_EN} absent (the articles are not redistributed); skipped")

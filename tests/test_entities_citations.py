@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from pipeline.entities.citations import author_list, citation_people, entries, intext_authors, reference_authors
+from pipeline.entities.citations import (
+    author_list,
+    citation_people,
+    entries,
+    intext_authors,
+    reference_authors,
+)
 
 
 def _names(text: str, found) -> list[str]:  # noqa: ANN001

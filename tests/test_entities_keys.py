@@ -7,7 +7,13 @@ from pathlib import Path
 from pipeline.entities.canonical import Canonicalizer
 from pipeline.entities.confusables import fold_confusables
 from pipeline.entities.gazetteer import load_gazetteer, parse_gazetteer
-from pipeline.entities.institution_key import InstitutionIndex, institution_key, keys_match, read_places, stems_match
+from pipeline.entities.institution_key import (
+    InstitutionIndex,
+    institution_key,
+    keys_match,
+    read_places,
+    stems_match,
+)
 from pipeline.entities.merge import EntityMention
 from pipeline.entities.normalize import given_initial
 

@@ -21,7 +21,13 @@ from dataclasses import dataclass, field, replace
 
 from pipeline.entities.citations import citation_people, reference_region
 from pipeline.entities.english import EnglishContext, english_person_filter, mr_names
-from pipeline.entities.filters import inside_institution_name, not_a_university, plausible_person, plausible_university, trim_person
+from pipeline.entities.filters import (
+    inside_institution_name,
+    not_a_university,
+    plausible_person,
+    plausible_university,
+    trim_person,
+)
 from pipeline.entities.gazetteer import Gazetteer
 from pipeline.entities.labels import MAIN_LABELS
 from pipeline.entities.mention import Mention
