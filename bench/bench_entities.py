@@ -248,7 +248,7 @@ def bench_probe() -> None:
     from pipeline.entities.stage import build_extractor
 
     settings, note = _settings()
-    for split in ("test", "dev"):
+    for split in ("test2", "test", "dev"):
         rows = [json.loads(line) for line in (REPO / f"data/entity_probes/universities_{split}.jsonl").read_text(encoding="utf-8").splitlines()]
         extractor = build_extractor(settings)  # a fresh run per split: no ids carried over
         ids: dict[str, set[str]] = {}
