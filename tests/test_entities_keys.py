@@ -89,3 +89,10 @@ def test_look_alike_letters_are_folded_to_the_words_script_without_moving_offset
     folded = fold_confusables(text)
     assert len(folded) == len(text)
     assert folded.startswith("Vladimir Putin") and folded.endswith("\u0422окаев")
+
+
+def test_two_word_place_names_join_as_one_place_in_every_language():
+    index = _index()
+    ids = {index.id_for(name, "UNIVERSITY") for name in
+           ("Far Eastern Federal University", "Дальневосточный федеральный университет", "Қиыр Шығыс федералдық университеті")}
+    assert ids == {"university:fareast-federal-university"}

@@ -128,13 +128,20 @@ class InstitutionKey:
 
 
 def institution_key(text: str, places: dict[str, str] | None = None) -> InstitutionKey:
-    """The key of an institution name (see module docstring); `places` maps name stems to one place id."""
+    """The key of an institution name (see module docstring); `places` maps name stems to one place id
+    (multi-word place names by their joined stems: "Far Eastern", "Қиыр Шығыс" → fareast)."""
     text = re.sub(r"\([^()]*\)", " ", text)  # "(KazNU)": an abbreviation is linked separately
     text = re.sub(r"(?i)тау-кен|tau-ken", " tauken ", text)
+    places = places or {}
+    tokens = [t.strip(".") for t in _tokens(text)]
+    if any(" " in k for k in places):
+        tokens = _join_place_phrases(tokens, places)
     concepts: set[str] = set()
     names: list[str] = []
-    for raw in _tokens(text):
-        tok = raw.strip(".")
+    for tok in tokens:
+        if tok.startswith("="):
+            names.append(tok[1:])
+            continue
         if not tok or "." in tok or len(tok) <= 1 or tok in _DROP or tok.isdigit():
             continue
         folded = _fold_latin(tok)
@@ -144,8 +151,24 @@ def institution_key(text: str, places: dict[str, str] | None = None) -> Institut
                 concepts.add(concept)
             continue
         stem = name_stem(folded)
-        names.append(_place_of(stem, places or {}))
+        names.append(_place_of(stem, places))
     return InstitutionKey(frozenset(concepts), tuple(sorted(set(names))))
+
+
+def _join_place_phrases(tokens: list[str], places: dict[str, str]) -> list[str]:
+    """Two-word place names found as a phrase become one token named by the place."""
+    out: list[str] = []
+    k = 0
+    while k < len(tokens):
+        if k + 1 < len(tokens):
+            phrase = f"{name_stem(_fold_latin(tokens[k]))} {name_stem(_fold_latin(tokens[k + 1]))}"
+            if phrase in places:
+                out.append("=" + places[phrase])  # already a place: not a generic word, not stemmed
+                k += 2
+                continue
+        out.append(tokens[k])
+        k += 1
+    return out
 
 
 def keys_match(a: InstitutionKey, b: InstitutionKey) -> bool:
@@ -200,8 +223,8 @@ def place_stems(variants_by_place: dict[str, list[str]]) -> dict[str, str]:
         canon = place_id.split(":", 1)[-1].replace("-", "")
         for v in variants:
             toks = [name_stem(_fold_latin(t)) for t in _tokens(v) if t not in _DROP and len(t) > 1]
-            if len(toks) == 1:
-                out.setdefault(toks[0], canon)
+            if len(toks) in (1, 2):  # "Омбы"; "Far Eastern", "Қиыр Шығыс" (matched as a phrase)
+                out.setdefault(" ".join(toks), canon)
     return out
 
 
