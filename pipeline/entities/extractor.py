@@ -1,4 +1,4 @@
-"""Entity extraction for a batch of passages: routing by language, models, rules, gazetteer, linking.
+"""Entity extraction for a batch of passages: routing by language, the chain of steps, linking.
 
 `EntityExtractor.extract` is the core the stage and the `extract-entities` tool share. It takes
 plain lists (texts, languages, mixed-language segments) and returns mentions per passage plus
@@ -11,22 +11,16 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from pipeline.entities.backends import BackendRegistry
 from pipeline.entities.canonical import Canonicalizer
-from pipeline.entities.filters import plausible_person, plausible_university, trim_person
+from pipeline.entities.confusables import fold_confusables
+from pipeline.entities.english import document_people
 from pipeline.entities.gazetteer import Gazetteer
-from pipeline.entities.labels import MAIN_LABELS
-from pipeline.entities.merge import (
-    EntityMention,
-    from_gazetteer,
-    from_model,
-    from_rule,
-    resolve_overlaps,
-    split_parenthetical,
-    strip_legal_form,
-)
-from pipeline.entities.rules import find_rule_mentions
+from pipeline.entities.institution_key import read_places
+from pipeline.entities.merge import EntityMention
+from pipeline.entities.steps import DEFAULT_STEPS, Step, Unit, run_chain
 
 
 @dataclass
@@ -46,6 +40,12 @@ class ExtractionResult:
 
     mentions: list[list[EntityMention]]
     skipped: list[Skipped] = field(default_factory=list)
+
+
+def _as_written(m: EntityMention, original: str) -> EntityMention:
+    """A mention found in the folded text, with its text as written and the folded form kept."""
+    written = original[m.start:m.end]
+    return m if written == m.text else replace(m, text=written, normalized=m.text)
 
 
 def parse_segments(segments: str | None, text: str, lang: str) -> list[tuple[int, int, str]]:
@@ -79,24 +79,31 @@ def parse_segments(segments: str | None, text: str, lang: str) -> list[tuple[int
 
 
 class EntityExtractor:
-    """Backends per language + rules + gazetteer + canonical linking."""
+    """Backends per language, then the chain of steps (`pipeline.entities.steps`), then canonical links."""
 
-    def __init__(self, registry: BackendRegistry, gazetteer: Gazetteer, labels: Sequence[str] | None = None) -> None:
+    def __init__(self, registry: BackendRegistry, gazetteer: Gazetteer, labels: Sequence[str] | None = None,
+                 steps: Sequence[Step] = DEFAULT_STEPS) -> None:
         self.registry = registry
         self.gazetteer = gazetteer
-        self.canonicalizer = Canonicalizer(gazetteer)
+        self.canonicalizer = Canonicalizer(gazetteer, read_places(str(Path(gazetteer.source).parent / "places.tsv")))
         self.labels = set(labels) if labels else None
+        self.steps = tuple(steps)
 
     def extract(self, texts: Sequence[str], langs: Sequence[str], segments: Sequence[str | None] | None = None,
-                scopes: Sequence[str] | None = None) -> ExtractionResult:
+                scopes: Sequence[str] | None = None, refs_from: Sequence[int | None] | None = None) -> ExtractionResult:
         """Mentions for each text (offsets into that text), linked to canonical entities.
 
         `langs`: one ISO 639-1 code per text; `segments`: the language stage's JSON segments
-        (or None); `scopes`: a document id per text (scopes "the memorandum" to its document).
+        (or None); `scopes`: a document id per text (scopes "the memorandum" and people known
+        only by surname to their document); `refs_from`: per text, where its reference list starts
+        (0: the whole text is in one; None: look for a references heading in the text itself).
         """
         n = len(texts)
+        originals = list(texts)
+        texts = [fold_confusables(t) if t else t for t in texts]  # same lengths: offsets stay valid
         segments = segments if segments is not None else [None] * n
         scopes = scopes if scopes is not None else [""] * n
+        refs_from = refs_from if refs_from is not None else [None] * n
         units_by_lang: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # lang → (text idx, start, end)
         skipped: list[Skipped] = []
         for i, (text, lang) in enumerate(zip(texts, langs, strict=True)):
@@ -116,53 +123,17 @@ class EntityExtractor:
             unit_texts = [texts[i][s:e] for i, s, e in units]
             model_mentions = self.registry.get(lg).extract(unit_texts)
             for (i, s, _e), utext, mentions in zip(units, unit_texts, model_mentions, strict=True):
-                per_text[i].extend(m.shifted(s) for m in self._combine(utext, lg, mentions))
+                refs = refs_from[i]
+                unit = Unit(utext, lg, mentions, refs_from=None if refs is None else max(0, refs - s))
+                per_text[i].extend(m.shifted(s) for m in run_chain(unit, self.gazetteer, self.steps))
+        per_text = document_people(texts, per_text, scopes, list(langs))
 
         out = []
         for i, mentions in enumerate(per_text):
+            if texts[i] is not originals[i] and texts[i] != originals[i]:
+                mentions = [_as_written(m, originals[i]) for m in mentions]
             linked = self.canonicalizer.link(mentions, scope=scopes[i])
             if self.labels is not None:
                 linked = [m for m in linked if m.label in self.labels]
             out.append(linked)
         return ExtractionResult(out, skipped)
-
-    def _combine(self, text: str, lang: str, model_mentions) -> list[EntityMention]:  # noqa: ANN001
-        rule_side = [em for r in find_rule_mentions(text, lang)
-                     if _plausible(em := _trimmed(from_rule(r, text, lang), text), text)]
-        model_side = [part for m in model_mentions if (em := from_model(m, lang)) is not None
-                      for part in split_parenthetical(strip_legal_form(_trimmed(em, text))) if _plausible(part, text)]
-        # Known universities/agreements beat any model span; known people, places and
-        # organisations only compete with model spans (longest wins, the gazetteer on ties), so
-        # "Astana" tagged PERSON becomes GPE, a model's "Ministry of ... of Kazakhstan" is not cut
-        # up, and a model's full name "Kasym-Žomart Tokaev" is not cut down to the known "Tokaev".
-        # A known abbreviation that a rule saw defined in parentheses ("... Relations (MGIMO)")
-        # keeps that link, so the full name before it can take the abbreviation's identity.
-        defined = {(r.start, r.end): r.alias_of for r in rule_side if r.alias_of is not None}
-        for g in from_gazetteer(text, self.gazetteer, lang):
-            g = replace(g, alias_of=defined.get((g.start, g.end)))
-            (rule_side if g.label in MAIN_LABELS and g.label != "PERSON" else model_side).append(g)
-        chosen = resolve_overlaps(rule_side, model_side)
-        # An abbreviation whose full name lost to a longer span is kept but no longer linked to it.
-        spans = {(m.start, m.end) for m in chosen}
-        return [m if m.alias_of is None or m.alias_of in spans else _unalias(m) for m in chosen]
-
-
-def _plausible(m: EntityMention, text: str) -> bool:
-    if m.label == "PERSON":
-        return plausible_person(m.text, text, m.start, m.end)
-    if m.label == "UNIVERSITY":
-        return plausible_university(m.text)
-    return True
-
-
-def _trimmed(m: EntityMention, text: str) -> EntityMention:
-    if m.label != "PERSON":
-        return m
-    start, end = trim_person(text, m.start, m.end)
-    if (start, end) == (m.start, m.end) or end <= start:
-        return m
-    return replace(m, start=start, end=end, text=text[start:end])
-
-
-def _unalias(m: EntityMention) -> EntityMention:
-    return replace(m, alias_of=None)

@@ -65,17 +65,52 @@ _PLACE_WORDS = frozenset("""kazakhstan russia china almaty astana moscow kazakh 
     қазақстан казахстан россия ресей китай қытай""".split())
 
 
+# Titles and offices a model includes in a name ("Chancellor Gordon Brown", "Mr Brown").
+_TITLE_WORDS = frozenset("""mr mrs ms miss dr sir dame lord lady prof professor president chancellor minister
+    premier secretary chairman speaker deputy vice governor mayor senator judge rector akim ambassador
+    commissioner comic singer actor actress director coach manager captain general colonel""".split())
+
+
 def trim_person(text: str, start: int, end: int) -> tuple[int, int]:
-    """Offsets of a PERSON span without leading place words and trailing punctuation."""
+    """Offsets of a PERSON span without leading place words or titles, a possessive, and trailing
+    punctuation."""
     span = text[start:end]
     while True:
-        m = re.match(r"(\S+)\s+", span)
-        if not m or m.group(1).casefold() not in _PLACE_WORDS:
+        m = re.match(r"(\S+?)\.?\s+", span)
+        word = m.group(1).casefold() if m else ""
+        # "Russia's Zvonareva", "Lisburn's Kelly McNeice Reid": a possessive before a name is not part of it.
+        if not m or (word not in _PLACE_WORDS and word not in _TITLE_WORDS and not re.search(r"['’]s$", word)):
             break
         start += m.end()
         span = span[m.end():]
     stripped = span.rstrip(" ,;:(-–")
+    for possessive in ("'s", "’s"):
+        if stripped.endswith(possessive) and len(stripped) > 3:
+            stripped = stripped[: -len(possessive)]
     return start, start + len(stripped)
+
+
+# "им. Л. Н. Гумилева", "имени Абая", "named after al-Farabi", "Абай атындағы": a person's name that
+# is part of an institution's name (the university is the entity, not the person).
+_NAMED_AFTER_BEFORE = re.compile(r"(?i)(?:\bим\.|\bимени|\bnamed\s+after)\s*$")
+_NAMED_AFTER_AFTER = re.compile(r"^\s*(?:атындағы|атында)(?!\w)|^\s+(?:[A-Z][a-z]+\s+){0,4}(?:University|Institute|Academy)\b"
+                                r"|^\s*(?:[A-ZА-ЯӘІҢҒҮҰҚӨҺ][a-zа-яәіңғүұқөһ]{0,3}){1,3}(?:U|PU|TU|У|ПУ|ТУ)\b")
+
+
+def inside_institution_name(text: str, start: int, end: int) -> bool:
+    """Whether the name at text[start:end] is part of an institution's name."""
+    return bool(_NAMED_AFTER_BEFORE.search(text[max(0, start - 20):start]) or _NAMED_AFTER_AFTER.match(text[end:end + 20]))
+
+
+# "Вестник КазНУ", "Vestnik KazNU", "Bulletin of KazNU", "ҚазҰУ Хабаршысы": journals of a university.
+_JOURNAL_BEFORE = re.compile(r"(?i)(?:вестник|известия|хабаршы(?:сы)?|vestnik|izvestiya|khabarshy|habarshy|"
+                             r"bulletin\s+of(?:\s+the)?|journal\s+of(?:\s+the)?|proceedings\s+of(?:\s+the)?)\s*$")
+_JOURNAL_AFTER = re.compile(r"(?i)^\s*(?:хабаршысы|хабаршы|вестник|bulletin|journal|herald)\b")
+
+
+def not_a_university(text: str, start: int, end: int) -> bool:
+    """Whether a UNIVERSITY mention at text[start:end] names a journal of that university."""
+    return bool(_JOURNAL_BEFORE.search(text[max(0, start - 30):start]) or _JOURNAL_AFTER.match(text[end:end + 20]))
 
 
 def plausible_university(text: str) -> bool:

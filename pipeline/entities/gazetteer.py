@@ -94,7 +94,10 @@ class Gazetteer:
                 # A known person's name is matched as written (capitalised), so a surname that is
                 # also a common word in lower case is not taken for the person.
                 case_sensitive = is_abbrev or person
-                pattern = re.compile(f"{body}(?![\\w-])", 0 if case_sensitive else re.IGNORECASE)
+                # Kazakh writes case endings after an abbreviation with a hyphen ("ҚазҰУ-дың", "МГИМО-ға"):
+                # the abbreviation is still the name; the ending is not part of the mention.
+                end = f"(?=-[{_CYR_LETTERS}]{{1,6}}(?![\\w-])|(?![\\w-]))" if is_abbrev else "(?![\\w-])"
+                pattern = re.compile(f"{body}{end}", 0 if case_sensitive else re.IGNORECASE)
                 key = first.group().casefold()[:3]
                 self._index.setdefault(key, []).append((pattern, e))
 

@@ -11,6 +11,8 @@ stay as the context label LAW, other WORK_OF_ART mentions are dropped.
 
 from __future__ import annotations
 
+import re
+
 from pipeline.entities.rules import looks_like_agreement, looks_like_university
 
 MAIN_LABELS = ("UNIVERSITY", "PERSON", "AGREEMENT")
@@ -30,6 +32,8 @@ _MAP = {
 def map_label(backend_label: str, text: str) -> str | None:
     """The project label of a mention the backend labelled `backend_label`, or None to drop it."""
     label = _MAP.get(backend_label.upper())
+    if label in ("AGREEMENT", "WORK_OF_ART") and re.match(r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lord|Lady|Dame)\.?\s+[A-Z]", text):
+        return "PERSON"  # "Mr Law" tagged LAW: a person (the title is trimmed later)
     if label in ("ORG", "FAC") and looks_like_university(text):
         return "UNIVERSITY"
     if label in ("AGREEMENT", "WORK_OF_ART", "PROJECT"):

@@ -12,6 +12,7 @@ often that source is right (gazetteer 1.0, specific rule 0.9, plural rule 0.8, "
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 
@@ -39,6 +40,7 @@ class EntityMention:
     alias_of: tuple[int, int] | None = None
     canonical_id: str = ""
     canonical_name: str = ""
+    normalized: str = ""  # the text with Latin/Cyrillic look-alikes folded, when it differs (`confusables`)
 
     def shifted(self, offset: int) -> EntityMention:
         """The same mention with offsets moved by `offset` (segment → passage)."""
@@ -99,18 +101,38 @@ def from_gazetteer(text: str, gazetteer: Gazetteer, lang: str) -> list[EntityMen
             for g in gazetteer.find(text)]
 
 
-def resolve_overlaps(rule_side: list[EntityMention], model_side: list[EntityMention]) -> list[EntityMention]:
-    """Non-overlapping mentions: rules/gazetteer first, then models; longest first within each."""
+class SpanSet:
+    """Non-overlapping spans kept sorted, so an overlap test costs a binary search (a passage with
+    thousands of mentions is merged in n log n, not n²)."""
+
+    def __init__(self, spans: list[tuple[int, int]] | None = None) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for s, e in sorted(spans or []):
+            if not self.overlaps(s, e):
+                self.add(s, e)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether [start, end) overlaps a kept span."""
+        k = bisect.bisect_left(self._starts, end)  # spans starting before `end`
+        return k > 0 and self._ends[k - 1] > start
+
+    def add(self, start: int, end: int) -> None:
+        """Keep [start, end) (the caller checked it overlaps nothing kept)."""
+        k = bisect.bisect_left(self._starts, start)
+        self._starts.insert(k, start)
+        self._ends.insert(k, end)
+
+
+def resolve_overlaps(*tiers: list[EntityMention]) -> list[EntityMention]:
+    """Non-overlapping mentions, tier by tier (e.g. citations, rules/gazetteer, models); longest
+    first within a tier."""
     chosen: list[EntityMention] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(m: EntityMention) -> bool:
-        return all(m.end <= s or m.start >= e for s, e in taken)
-
-    for tier in (rule_side, model_side):
+    taken = SpanSet()
+    for tier in tiers:
         # Longest first; at equal length the gazetteer (already linked) before rules, then position.
         for m in sorted(tier, key=lambda m: (-(m.end - m.start), m.backend != "gazetteer", m.start, m.label)):
-            if m.end > m.start and free(m):
+            if m.end > m.start and not taken.overlaps(m.start, m.end):
                 chosen.append(m)
-                taken.append((m.start, m.end))
+                taken.add(m.start, m.end)
     return sorted(chosen, key=lambda m: (m.start, m.end, m.label))

@@ -74,7 +74,7 @@ def _strip_diacritics(text: str) -> str:
 def _fold_latin(token: str) -> str:
     """Remove differences between transliteration conventions (Tokayev/Tokaev, Zhomart/Jomart)."""
     t = token
-    for a, b in (("kh", "h"), ("zh", "j"), ("dzh", "j"), ("ts", "c"), ("tz", "c"), ("w", "v"),
+    for a, b in (("kh", "h"), ("gh", "g"), ("zh", "j"), ("dzh", "j"), ("ts", "c"), ("tz", "c"), ("w", "v"),
                  ("yu", "iu"), ("ya", "ia"), ("ye", "e"), ("yo", "e"), ("ay", "ai"), ("iy", "i"),
                  ("yi", "i"), ("q", "k"), ("x", "ks")):
         t = t.replace(a, b)
@@ -163,3 +163,20 @@ def fold_surname(token: str) -> str:
 def person_key(text: str) -> str:
     """Key of a person mention: the folded surname (see module docstring)."""
     return fold_surname(surname(text))
+
+
+def given_initial(text: str) -> str:
+    """First letter (Latin, lower case) of a person's given name or first initial, "" when the
+    mention is a bare surname: "Gordon Brown" → g, "K. K. Tokayev" → k, "Bulatbaeva A.A." → a,
+    "Beech, S." → s, "Brown" → ""."""
+    cleaned = re.sub(r"['’]s\b", "", text).strip()
+    if "," in cleaned:  # "Surname, I." / "Surname, Firstname"
+        rest = cleaned.split(",", 1)[1].strip()
+    else:
+        parts = [p for p in re.split(r"\s+|(?<=\.)(?=\w)", cleaned) if p]
+        if len(parts) < 2:
+            return ""
+        initials_after = all(_INITIAL.match(p) for p in parts[1:])
+        rest = parts[1] if initials_after else parts[0]
+    first = next((c for c in rest if c.isalpha()), "")
+    return transliterate(first).lower()[:1] if first else ""

@@ -29,6 +29,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.entities.lexicon import common_words
 
 
 @dataclass(frozen=True)
@@ -81,20 +84,41 @@ _RU_UNIV = re.compile(
     rf"(?P<pre>(?:[{_CU}][{_CL}-]+{_RU_ADJ_END}|[{_CU}][{_CU}{_CL}-]+[{_CL}]{_RU_ADJ_END})"
     rf"(?:\s+[{_CL}-]+{_RU_ADJ_END}){{0,4}}\s+)"
     rf"(?P<head>{_RU_HEAD})"
-    rf"(?P<tail>(?:\s+(?!имени\b)[{_CL}]{{3,}}(?:ых|их|ого|его|ов|ей|ы|и|ий|ия|ства|ния)(?![{_CL}])){{0,3}}"
+    rf"(?P<tail>(?:\s+(?!имени\b)(?![{_CL}]+(?:ли|ют|ят|ет|ит)(?![{_CL}]))[{_CL}]{{3,}}(?:ых|их|ого|его|ов|ей|ы|и|ий|ия|ства|ния)(?![{_CL}])){{0,3}}"
     rf"(?:\s+(?:имени|им\.)\s*(?:{_INITIALS})?(?:[{_CL}]{{1,3}}-)?[{_CU}][\w-]+(?:\s+[{_CU}][\w-]+)?)?"
-    rf"(?:\s*«[^»\n]{{2,80}}»)?)"
+    rf"(?:\s*«[^»\n]{{2,80}}»)?"
+    # "Медицинский университет Караганды": one capitalised place after the head, not a person's
+    # name that follows ("... университет Сергей Иванов").
+    rf"(?:\s+[{_CU}][{_CL}]{{2,}}(?=[\s,.;:)]|$)(?!\s+[{_CU}]))?)"
 )
 # ---------------------------------------------------------------- Kazakh universities
-_KK_HEAD = (rf"(?:университет|институт|академия|консерватория)"
-            rf"(?:і|ы|ің|ын|ына|іне|інде|ында|інен|ынан|імен|ымен|сы|сын|сына|сында|сынан|сымен)?(?![{_CL}])")
+_KK_HEAD = (rf"(?:университет|институт|академия|консерватория)(?:[{_CL}]{{0,7}})(?![{_CL}])")
 _KK_WORD = rf"(?:[{_CU}{_CL}][{_CL}-]+|[{_CU}]{{2,}})"
+# Kazakh: an optional "<name> атындағы" ("named after"), a run of capitalised proper names, then
+# only the generic institution adjectives (a closed class), then the head word with its case
+# ending. Lower-case words other than those adjectives end the name, so "Л.Н. Гумилев атындағы
+# Еуразия ұлттық университетінің студенттері Томск мемлекеттік университетіне" gives two names;
+# capitalised words in a dative or locative case ("Желіге", "Семейдегі") are not part of a name.
+_KK_GENERIC = (r"(?:мемлекеттік|ұлттық|техникалық|политехникалық|педагогикалық|медицина(?:лық)?|аграрлық|"
+               r"агротехникалық|зерттеу|технологиялық|өңірлік|халықаралық|федералдық|инженерлік|экономикалық|"
+               r"гуманитарлық|тау-кен|көлік|қаржы|құқық|индустриялық|инновациялық|көпсалалы|әскери|"
+               r"менеджмент|бизнес|өнер|музыка|спорт|туризм|аграрлық-техникалық|жаратылыстану|гуманитарлық-техникалық)")
+_KK_CAP = (rf"(?:(?:{_INITIALS})?(?:[{_CL}]{{1,3}}-)?[{_CU}][{_CL}]+(?:-[{_CU}]?[{_CL}]+)*(?<!дегі)(?<!дағы)(?<!тегі)(?<!тағы)(?<!ға)(?<!ге)"
+           rf"(?<!қа)(?<!ке)|[{_CU}]{{2,}}[{_CL}]{{0,2}}[{_CU}]*)")
+_KK_PLAIN_CAP = rf"[{_CU}][{_CL}]+"  # a two-word name before атындағы: "Қорқыт Ата" (not "Тоқаев әл-Фараби")
 _KK_UNIV = re.compile(
-    rf"(?<![\w-])(?P<pre>(?:(?:{_INITIALS})?(?:[{_CL}]{{1,3}}-)?[{_CU}][\w-]+(?:\s+хан)?\s+атындағы\s+)?"
-    rf"(?:(?:{_INITIALS})?[{_CU}][{_CL}-]+|[{_CU}]{{2,}})(?:\s+(?!(?:мен|бен|пен)\s|және\s+[{_CL}]){_KK_WORD}){{0,5}}\s+)"
+    rf"(?<![\w-])(?P<pre>(?:(?:{_KK_CAP}|{_KK_PLAIN_CAP}\s+{_KK_PLAIN_CAP})(?:\s+хан)?\s+атындағы\s+)?"
+    rf"(?:{_KK_CAP}\s+){{0,3}}(?:{_KK_GENERIC}\s+){{0,4}})"
     rf"(?P<head>{_KK_HEAD})"
     rf"(?P<tail>)"
 )
+# Russian names that are a surname before the head: "Торайгыров университет".
+_RU_UNIV_SURNAME = re.compile(
+    rf"(?<![\w-])(?P<pre>[{_CU}][{_CL}]+(?:ов|ев|ин|ын|ский)\s+)(?P<head>[Уу]ниверситет(?:[{_CL}]{{0,3}}))(?![{_CL}])(?P<tail>)")
+# Russian head-first names: "Университет имени Шакарима", "институт им. К. Сатпаева".
+_RU_UNIV_HEAD_FIRST = re.compile(
+    rf"(?<![{_CL}{_CU}])(?P<pre>)(?P<head>[Уу]ниверситет|[Ии]нститут|[Аа]кадеми[яи])(?:[{_CL}]{{0,3}})"
+    rf"(?P<tail>\s+(?:имени|им\.)\s*(?:{_INITIALS}\s?)?(?:[{_CL}]{{1,3}}-)?[{_CU}][\w-]+(?:\s+[{_CU}][\w-]+)?)")
 _ABBREV_AFTER = re.compile(rf"\s*\((?P<abbr>[{_LU}{_CU}][\w&-]{{1,11}})\)")
 
 # ---------------------------------------------------------------- English agreements
@@ -176,7 +200,9 @@ def _people(text: str) -> list[RuleMatch]:
     out = [RuleMatch(m.start(), m.end(), "PERSON", rule="person:initials")
            for pattern in (_PERSON_INITIALS_FIRST, _PERSON_INITIALS_AFTER) for m in pattern.finditer(text)]
     out += [RuleMatch(m.start(), m.end(), "PERSON", rule="person:surname-suffix") for m in _PERSON_SLAVIC.finditer(text)]
-    return [RuleMatch(r.start, r.start + len(text[r.start:r.end].rstrip()), r.label, rule=r.rule) for r in out]
+    # "Toraighyrov University": a surname before an institution's head word names the institution.
+    return [RuleMatch(r.start, r.start + len(text[r.start:r.end].rstrip()), r.label, rule=r.rule) for r in out
+            if not re.search(rf"\b{_EN_HEAD}\b", text[r.start:r.end])]
 
 
 def _trim_leading(text: str, start: int, end: int, stop: frozenset[str]) -> tuple[int, int]:
@@ -185,6 +211,43 @@ def _trim_leading(text: str, start: int, end: int, stop: frozenset[str]) -> tupl
         m = re.match(r"\S+\s+", text[start:end])
         if not m or m.group().strip() not in stop:
             return start, end
+        start += m.end()
+
+
+# Kazakh case and plural endings, so "Делегацияны", "Грантты", "Дәрісті" are found as the
+# common words "делегация", "грант", "дәріс".
+_KK_ENDINGS = sorted("""ны ні ды ді ты ті ның нің дың дің тың тің ға ге қа ке на не да де та те дан ден тан тен нан нен
+    мен бен пен лар лер дар дер тар тер ларды лерді дарды дерді ын ін сы сі""".split(), key=len, reverse=True)
+
+
+def _kk_stem(word: str) -> str:
+    """A Kazakh word without up to two case/possessive endings (делегациясын → делегация)."""
+    w = word.casefold()
+    for _ in range(2):
+        ending = next((e for e in _KK_ENDINGS if w.endswith(e) and len(w) - len(e) >= 4), None)
+        if ending is None:
+            break
+        w = w[: -len(ending)]
+    return w
+
+
+@lru_cache(maxsize=1)
+def _common_stems() -> frozenset[str]:
+    return frozenset(_kk_stem(w) for w in common_words())
+
+
+def _is_common_word(word: str) -> bool:
+    return word.casefold() in common_words() or _kk_stem(word) in _common_stems()
+
+
+def _skip_common_first_word(text: str, start: int, head: int) -> int:
+    """Drop capitalised common words ("Форум", "Делегацияны") in front of a Cyrillic name
+    (`pipeline.entities.lexicon`) when another capitalised word follows: "Қазан" stays in "Қазан
+    федералдық университеті" though "қазан" is also a common word."""
+    while True:
+        m = re.match(rf"([{_CU}][{_CL}]+)\s+(?=[{_CU}]\S*\s)", text[start:head])
+        if not m or not _is_common_word(m.group(1)) or start + m.end() >= head:
+            return start
         start += m.end()
 
 
@@ -198,12 +261,14 @@ def _add_abbreviation(text: str, start: int, end: int, out: list[RuleMatch], lab
 
 def _universities(text: str, lang: str) -> list[RuleMatch]:
     out: list[RuleMatch] = []
-    patterns = {"en": [_EN_UNIV], "ru": [_RU_UNIV], "kk": [_KK_UNIV, _RU_UNIV]}.get(lang, [_EN_UNIV])
+    patterns = {"en": [_EN_UNIV], "ru": [_RU_UNIV, _RU_UNIV_HEAD_FIRST, _RU_UNIV_SURNAME],
+                "kk": [_KK_UNIV, _RU_UNIV, _RU_UNIV_HEAD_FIRST]}.get(lang, [_EN_UNIV])
     if lang != "en":
         patterns = patterns + [_EN_UNIV]  # English names inside Russian/Kazakh texts and vice versa
     for pattern in patterns:
         for m in pattern.finditer(text):
             start, end = _trim_leading(text, m.start(), m.end(), _EN_PRE_STOP)
+            start = _skip_common_first_word(text, start, m.start("head"))
             if start >= m.start("head") and not m.group("tail").strip():
                 continue  # a bare head word ("the University") names nothing
             span = text[start:end].rstrip(" ,")
@@ -214,13 +279,29 @@ def _universities(text: str, lang: str) -> list[RuleMatch]:
             _add_abbreviation(text, start, end, out, "UNIVERSITY")
     for m in _EN_UNIV_QUOTED.finditer(text):
         out.append(RuleMatch(m.start(), m.end(), "UNIVERSITY", rule="university:quoted"))
-    return out
+    # A shorter reading inside a longer name ("университет имени аль-Фараби" inside "Казахский
+    # национальный университет имени аль-Фараби") is the same name, not a second one.
+    names = [(r.start, r.end) for r in out if r.alias_of is None]
+    return [r for r in out if r.alias_of is not None
+            or not any(s <= r.start and r.end <= e and (s, e) != (r.start, r.end) for s, e in names)]
+
+
+# Broadcasts are not agreements: "the BBC World Service programme", "the Today programme".
+_BROADCAST = re.compile(r"\b(?:BBC|ITV|CNN|Sky|Radio|TV|Television|Channel|World\s+Service|Newsnight|Today|Panorama"
+                        r"|Breakfast|show|series|episode|broadcast|documentary)\b")
+
+
+def is_broadcast(text: str, before: str = "") -> bool:
+    """Whether a programme mention names a broadcast (the programme word with a broadcaster or show word)."""
+    return bool(re.search(r"(?i)\bprogram", text) and (_BROADCAST.search(text) or _BROADCAST.search(before[-40:])))
 
 
 def _named_is_specific(m: re.Match[str]) -> bool:
     if m.group("head2"):
         return True
     mods = m.group("mods").split()
+    if mods and mods[-1].rstrip(".") in ("Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Lord", "Lady", "Dame"):
+        return False  # "Mr Law" is a person
     return any(w.strip("'’") not in _NATIONALITY for w in mods)
 
 
@@ -230,8 +311,9 @@ def _agreements_en(text: str) -> list[RuleMatch]:
                           ("title-tail", _EN_CAP_HEAD_TAIL), ("subject", _EN_SUBJECT)):
         out += [RuleMatch(m.start(), m.end(), "AGREEMENT", rule=f"agreement:{rule}") for m in pattern.finditer(text)]
     for m in _EN_NAMED.finditer(text):
-        if _named_is_specific(m):
+        if _named_is_specific(m) and not is_broadcast(m.group(), text[max(0, m.start() - 40):m.start()]):
             start, end = _trim_leading(text, m.start(), m.end(), _EN_PRE_STOP)
+            start = _skip_common_first_word(text, start, m.start("head"))
             end = start + len(text[start:end].rstrip())
             out.append(RuleMatch(start, end, "AGREEMENT", rule="agreement:named"))
     out += [RuleMatch(m.start("head"), m.end("head"), "AGREEMENT", anaphoric=True, rule="agreement:definite")
@@ -299,7 +381,10 @@ def looks_like_university(text: str) -> bool:
 
 
 def looks_like_agreement(text: str) -> bool:
-    """Whether a law/work-of-art name found by a model names an agreement-like document."""
+    """Whether a law/work-of-art name found by a model names an agreement-like document (not a
+    broadcast programme, not a person called Law after a courtesy title)."""
+    if is_broadcast(text) or re.match(r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lord|Lady|Dame)\.?\s", text):
+        return False
     return bool(re.search(rf"(?i)\b{_EN_AG_SG}\b", text) or _RU_AG_PAT.search(text)
                 or re.search(_KK_AG, text))
 

@@ -34,6 +34,8 @@ class GoldEntity:
     label: str
     name: str
     forms: list[str]
+    optional: bool = False
+    where: str = "body"
 
 
 @dataclass
@@ -76,7 +78,8 @@ def read_seed_gold(path: str | Path) -> dict[str, list[GoldEntity]]:
             continue
         try:
             record = json.loads(line)
-            out[record["doc_id"]] = [GoldEntity(e["label"], e["name"], list(e["forms"])) for e in record["entities"]]
+            out[record["doc_id"]] = [GoldEntity(e["label"], e["name"], list(e["forms"]), bool(e.get("optional", False)),
+                                                str(e.get("where", "body"))) for e in record["entities"]]
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise PipelineError(f"{p}, line {lineno}: not a gold record ({exc}); expected "
                                 '{"doc_id": ..., "entities": [{"label", "name", "forms"}]}.') from exc
@@ -98,10 +101,14 @@ def forms_match(label: str, a: str, b: str) -> bool:
     return len(short.split()) >= 2 and f" {short} " in f" {long_} "
 
 
-def predicted_entities(entities: pd.DataFrame) -> dict[str, dict[tuple[str, str], set[str]]]:
-    """Per document: (label, canonical_id) → surface forms, as scored against the seed gold."""
+def predicted_entities(entities: pd.DataFrame, reference_people: bool = False) -> dict[str, dict[tuple[str, str], set[str]]]:
+    """Per document: (label, canonical_id) → surface forms, as scored against the seed gold.
+
+    `reference_people`: keep people found in reference lists (the second-pass gold lists them;
+    the first pass does not)."""
     keep = entities[entities["label"].isin(LABELS)]
-    keep = keep[~((keep["label"] == "PERSON") & (keep["section"] == "references"))]
+    if not reference_people:
+        keep = keep[~((keep["label"] == "PERSON") & (keep["section"] == "references"))]
     keep = keep[~((keep["label"] == "AGREEMENT") & (~keep["specific"]))]
     out: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in keep[["doc_id", "label", "canonical_id", "text"]].itertuples(index=False):
@@ -113,6 +120,8 @@ def score_document(gold: list[GoldEntity], predicted: dict[tuple[str, str], set[
     """Scores per label for one document."""
     scores = {label: Score() for label in LABELS}
     for g in gold:
+        if g.optional:
+            continue  # neither required nor, when predicted, a false positive
         s = scores[g.label]
         s.gold += 1
         if any(lbl == g.label and any(forms_match(lbl, f, gf) for f in forms for gf in g.forms)
@@ -122,17 +131,21 @@ def score_document(gold: list[GoldEntity], predicted: dict[tuple[str, str], set[
             s.missed.append(g.name)
     for (lbl, cid), forms in sorted(predicted.items()):
         s = scores[lbl]
+        matches = [g for g in gold if g.label == lbl and any(forms_match(lbl, f, gf) for f in forms for gf in g.forms)]
+        if matches and all(g.optional for g in matches):
+            continue
         s.predicted += 1
-        if any(g.label == lbl and any(forms_match(lbl, f, gf) for f in forms for gf in g.forms) for g in gold):
+        if matches:
             s.correct += 1
         else:
             s.spurious.append(f"{cid} {sorted(forms)[:2]}")
     return scores
 
 
-def score_corpus(gold: dict[str, list[GoldEntity]], entities: pd.DataFrame) -> dict[str, dict[str, Score]]:
+def score_corpus(gold: dict[str, list[GoldEntity]], entities: pd.DataFrame,
+                 reference_people: bool = False) -> dict[str, dict[str, Score]]:
     """Scores per document and label, plus a "TOTAL" entry."""
-    predicted = predicted_entities(entities)
+    predicted = predicted_entities(entities, reference_people)
     out: dict[str, dict[str, Score]] = {}
     total = {label: Score() for label in LABELS}
     for doc_id in sorted(gold):
@@ -141,3 +154,25 @@ def score_corpus(gold: dict[str, list[GoldEntity]], entities: pd.DataFrame) -> d
             total[label].add(out[doc_id][label])
     out["TOTAL"] = total
     return out
+
+
+def pass_agreement(first: dict[str, list[GoldEntity]], second: dict[str, list[GoldEntity]]
+                   ) -> dict[str, tuple[int, int, int]]:
+    """Agreement of two annotation passes per label: (matched, first only, second only), entities
+    matched by `forms_match`; optional entities of the second pass count only when matched."""
+    out = {label: [0, 0, 0] for label in LABELS}
+    for doc_id in sorted(set(first) | set(second)):
+        a, b = first.get(doc_id, []), second.get(doc_id, [])
+        used: set[int] = set()
+        for g in a:
+            hit = next((k for k, h in enumerate(b) if k not in used and h.label == g.label
+                        and any(forms_match(g.label, x, y) for x in g.forms for y in h.forms)), None)
+            if hit is None:
+                out[g.label][1] += 1
+            else:
+                used.add(hit)
+                out[g.label][0] += 1
+        out_b = [h for k, h in enumerate(b) if k not in used and not h.optional]
+        for h in out_b:
+            out[h.label][2] += 1
+    return {label: (m, x, y) for label, (m, x, y) in out.items()}

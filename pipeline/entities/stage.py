@@ -155,8 +155,8 @@ def extract_to_parquet(passages: Path, languages: Path, tmp_out: Path, settings:
                                     "The languages file is older than the passages: run `python -m pipeline language`.")
             lang_codes = [langs[pid][0] for pid in batch["passage_id"]]
             segments = [langs[pid][1] for pid in batch["passage_id"]]
-            res = extractor.extract(texts, lang_codes, segments, scopes=list(batch["doc_id"]))
             ref_starts = [refs.ref_start(d, t) for d, t in zip(batch["doc_id"], texts, strict=True)]
+            res = extractor.extract(texts, lang_codes, segments, scopes=list(batch["doc_id"]), refs_from=ref_starts)
             for s in res.skipped:
                 skipped.append({"passage_id": batch["passage_id"].iloc[s.index], "doc_id": batch["doc_id"].iloc[s.index],
                                 "start": s.start, "end": s.end, "lang": s.lang, "reason": s.reason})
