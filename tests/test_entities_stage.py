@@ -322,3 +322,13 @@ def test_extract_entities_tool_flags_generic_and_plural_agreements_as_not_specif
     agreements = {e["text"]: e["specific"] for e in record["entities"] if e["label"] == "AGREEMENT"}
     assert agreements["cooperation memorandums"] is False
     assert any(specific for name, specific in agreements.items() if "No. 285-V" in name)
+
+
+def test_lower_case_words_sharing_a_place_name_stem_are_not_places():
+    from pipeline.entities.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer(REPO / "models/gazetteer/entities.tsv")
+    # KazNERD-style Kazakh: "астам" (more than), "алма" (apple), "тарихи" (historical).
+    text = "Жүзден астам алма тарихи орынға жеткізілді, ал Астанада және Алматыда жәрмеңке өтті."
+    found = {(text[m.start:m.end], m.entry.id) for m in gazetteer.find(text)}
+    assert found == {("Астанада", "gpe:astana"), ("Алматыда", "gpe:almaty")}

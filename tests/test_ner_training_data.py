@@ -1,15 +1,16 @@
-"""Specifications of the KazNERD split, conversions, tokenizers and span scoring."""
+"""Specifications of KazNERD conversions, augmentation, tokenizers and span scoring (the split: test_honest_split.py)."""
 
 from __future__ import annotations
+
+import random
 
 import pytest
 import spacy
 
 from pipeline.datasets.kaznerd import TaggedSentence, read_kaznerd
-from pipeline.errors import PipelineError
+from pipeline.ner_training.augment import augment, mention_inventory, replace_mentions
 from pipeline.ner_training.convert import to_doc, to_docbin, to_stanza_json
 from pipeline.ner_training.scoring import score_spans
-from pipeline.ner_training.split import bucket, split_sentences
 from pipeline.ner_training.tokenizer import tokenize_with_offsets, use_kazakh_infixes
 
 # Real KazNERD sentences (data/kaznerd/IOB2_valid.txt).
@@ -19,35 +20,42 @@ NAZARBAYEV = TaggedSentence(
 )
 
 
+# Real KazNERD sentences: a person in the genitive, a place, an organisation.
+KALYBEKOVA = TaggedSentence(
+    ("Мектеп-лицейінің", "директоры", "Сәуле", "Қалыбекованың", "айтуынша", ",", "бала", "көп", "."),
+    ("O", "O", "B-PERSON", "I-PERSON", "O", "O", "O", "O", "O"),
+)
+TOKAYEV = TaggedSentence(
+    ("Қасым-Жомарт", "Тоқаевтың", "сапары", "Алматыда", "өтті", "."),
+    ("B-PERSON", "I-PERSON", "O", "B-GPE", "O", "O"),
+)
+NO_NAMES = TaggedSentence(("Мына", "жер", "терең", "емес", "."), ("O", "O", "O", "O", "O"))
+
+
 @pytest.fixture(scope="module")
 def kaznerd(kaznerd_path):
     return read_kaznerd(kaznerd_path)
 
 
-def test_split_is_identical_across_runs_and_input_order(kaznerd):
-    first = split_sentences(kaznerd, seed=13)
-    again = split_sentences(list(reversed(kaznerd)), seed=13)
-    assert {s.text for s in first.test} == {s.text for s in again.test}
-    assert {s.text for s in first.dev} == {s.text for s in again.dev}
+def test_replacement_swaps_every_name_and_keeps_the_context_and_tags_well_formed():
+    inventory = mention_inventory([NAZARBAYEV, KALYBEKOVA, TOKAYEV])
+
+    new = replace_mentions(TOKAYEV, inventory, random.Random(0))
+    assert "сапары" in new.tokens and new.tokens[-2:] == ("өтті", ".")
+    persons = [new.text[s:e] for s, e, t in new.entities() if t == "PERSON"]
+    places = [new.text[s:e] for s, e, t in new.entities() if t == "GPE"]
+    assert persons and persons[0] in {"Владимир Путинмен", "Нұрсұлтан Назарбаев", "Сәуле Қалыбекованың",
+                                      "Қасым-Жомарт Тоқаевтың"}
+    assert places and places[0] in {"Мәскеуде", "Алматыда"}
+    assert all(t == "O" or t[:2] in ("B-", "I-") for t in new.tags) and len(new.tags) == len(new.tokens)
 
 
-def test_split_parts_are_disjoint_and_near_the_ratios(kaznerd):
-    split = split_sentences(kaznerd, dev_ratio=0.1, test_ratio=0.1, seed=13)
-    train, dev, test = ({s.text for s in part} for part in (split.train, split.dev, split.test))
-    assert not (train & test) and not (train & dev) and not (dev & test)
-    assert sum(split.counts().values()) == len(kaznerd)
-    assert 0.08 < len(split.test) / len(kaznerd) < 0.12
-    assert 0.08 < len(split.dev) / len(kaznerd) < 0.12
-
-
-def test_a_sentence_part_depends_on_the_seed():
-    assert bucket(NAZARBAYEV.text, 13) == bucket(NAZARBAYEV.text, 13)
-    assert bucket(NAZARBAYEV.text, 13) != bucket(NAZARBAYEV.text, 14)
-
-
-def test_split_refuses_ratios_that_leave_nothing_to_train_on():
-    with pytest.raises(PipelineError, match="dev_ratio"):
-        split_sentences([NAZARBAYEV], dev_ratio=0.5, test_ratio=0.5)
+def test_augmentation_is_deterministic_and_skips_sentences_without_names():
+    sentences = [NAZARBAYEV, KALYBEKOVA, TOKAYEV, NO_NAMES]
+    first = augment(sentences, copies=2, seed=13)
+    assert first == augment(sentences, copies=2, seed=13)
+    assert len(first) == 6  # two copies of each sentence with a name, none of NO_NAMES
+    assert augment(sentences, copies=0, seed=13) == []
 
 
 def test_iob_tags_become_character_spans_of_the_joined_text():

@@ -6,13 +6,13 @@ import shutil
 
 import pytest
 
-from pipeline.datasets.kaznerd import read_kaznerd
 from pipeline.errors import PipelineError
 from pipeline.ner_training.load import load_kk_spacy
-from pipeline.ner_training.split import split_sentences
+from pipeline.ner_training.settings import SpacyNerSettings
+from pipeline.ner_training.split import kaznerd_split
 
 # A KazNERD sentence from the held-out test part, written with ordinary spacing.
-HELD_OUT = "Мәскеуде Владимир Путинмен кездесу кезінде Нұрсұлтан Назарбаев осылай деді."
+HELD_OUT = "Ақтау қаласының тұрғыны Дәурен Мақсұтов пәтер жалдау машақатынан біржола құтылды."
 
 
 @pytest.fixture(scope="module")
@@ -21,15 +21,16 @@ def kk_nlp(repo_root):
 
 
 def test_example_sentence_is_held_out_from_training(kaznerd_path):
-    split = split_sentences(read_kaznerd(kaznerd_path))  # the defaults the committed model used
-    assert any("Нұрсұлтан Назарбаев осылай деді" in s.text for s in split.test)
-    assert not any("Нұрсұлтан Назарбаев осылай деді" in s.text for s in split.train + split.dev)
+    split = kaznerd_split(SpacyNerSettings(data=str(kaznerd_path)))  # the defaults the committed model used
+    assert any("Дәурен Мақсұтов пәтер жалдау" in s.text for s in split.test)
+    assert not any("Дәурен Мақсұтов" in s.text for s in split.train + split.dev)
 
 
-def test_committed_model_finds_nazarbayev_as_person_in_a_held_out_sentence(kk_nlp):
+def test_committed_model_finds_a_person_and_a_place_in_a_held_out_sentence(kk_nlp):
     doc = kk_nlp(HELD_OUT)
-    persons = [(e.text, e.start_char) for e in doc.ents if e.label_ == "PERSON"]
-    assert ("Нұрсұлтан Назарбаев", HELD_OUT.index("Нұрсұлтан")) in persons
+    found = {(e.text, e.start_char, e.label_) for e in doc.ents}
+    assert ("Дәурен Мақсұтов", HELD_OUT.index("Дәурен"), "PERSON") in found
+    assert ("Ақтау", 0, "GPE") in found
 
 
 def test_committed_model_keeps_hyphenated_names_as_one_token(kk_nlp):

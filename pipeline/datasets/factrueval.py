@@ -98,3 +98,49 @@ def read_factrueval(devset_dir: str | Path) -> list[FactRuDocument]:
             mentions=_read_mentions(stem.with_suffix(".objects"), spans),
         ))
     return docs
+
+
+NAEVAL_NAME_SPAN = {"Org": "org_name", "Location": "loc_name", "LocOrg": "loc_name"}
+
+
+def drop_nested(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """naeval's filter_overlapping: sorted by (start, -end), a span overlapping the last kept one is dropped."""
+    kept: list[tuple[int, int, str]] = []
+    for span in sorted(spans, key=lambda x: (x[0], -x[1])):
+        if kept and kept[-1][1] > span[0]:
+            continue
+        kept.append(span)
+    return kept
+
+
+def naeval_mentions(devset_dir: str | Path, name: str) -> list[tuple[int, int, str]]:
+    """naeval's reading of one document's gold (natasha's benchmark): (start, end, PER|ORG|LOC).
+
+    A Person is the whole object; an Org its `org_name` spans, a Location or LocOrg its
+    `loc_name` spans (descriptors such as "мэрии" in "мэрии Москвы" are not part of the name);
+    nested spans are dropped, keeping the outermost.
+    """
+    d = Path(devset_dir)
+    spans: dict[str, tuple[str, int, int]] = {}
+    for line in (d / f"{name}.spans").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            sid, stype, pos, length, *_ = line.split("#")[0].split()
+            spans[sid] = (stype, int(pos), int(pos) + int(length))
+    selected: list[tuple[int, int, str]] = []
+    for line in (d / f"{name}.objects").read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        _oid, otype, *ids = line.split("#")[0].split()
+        parts = [spans[i] for i in ids if i in spans]
+        if otype == "Person" and parts:
+            selected.append((min(p[1] for p in parts), max(p[2] for p in parts), "PER"))
+        elif otype in NAEVAL_NAME_SPAN:
+            selected += drop_nested([(s, e, COARSE_TYPE[otype]) for t, s, e in parts if t == NAEVAL_NAME_SPAN[otype]])
+    return drop_nested(selected)
+
+
+def document_fold(name: str, folds: int = 5, salt: str = "factru-2026") -> int:
+    """The cross-validation fold of a document: a salted SHA-1 of its name, stable everywhere."""
+    import hashlib
+
+    return int.from_bytes(hashlib.sha1(f"{salt}\x00{name}".encode()).digest()[:8], "big") % folds

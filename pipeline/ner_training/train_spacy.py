@@ -1,6 +1,7 @@
 """Train the spaCy Kazakh NER model on KazNERD and score it on the held-out test part.
 
-Steps: split KazNERD deterministically; write train/dev DocBins with KazNERD's own tokens;
+Steps: split KazNERD deterministically by near-duplicate groups; add mention-replacement copies
+of the training sentences (when `augment_copies` > 0); write train/dev DocBins with KazNERD's own tokens;
 build the pipeline from `kk_ner.cfg` with the params.yaml knobs as overrides; give it the
 Kazakh tokenizer (hyphenated words stay whole); train with early stopping on dev F1; copy
 `model-best` to `models/kk_ner` atomically; score it on the test sentences' raw text, the way
@@ -16,15 +17,23 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import atomic
-from pipeline.datasets.kaznerd import TaggedSentence, read_kaznerd
+from pipeline.datasets.kaznerd import TaggedSentence
+from pipeline.errors import PipelineError
+from pipeline.ner_training.augment import augment
 from pipeline.ner_training.convert import to_docbin
-from pipeline.ner_training.scoring import score_spans
+from pipeline.ner_training.scoring import interval_record, score_spans
 from pipeline.ner_training.settings import SpacyNerSettings
-from pipeline.ner_training.split import split_sentences
+from pipeline.ner_training.split import kaznerd_split, split_record
 
 CONFIG_PATH = Path(__file__).with_name("kk_ner.cfg")
 # What the pipeline directory needs at load time; training checkpoints and logs stay out.
 MODEL_FILES = ("config.cfg", "meta.json", "tokenizer", "vocab", "tok2vec", "ner")
+
+
+def character_embed(settings: SpacyNerSettings) -> dict[str, Any]:
+    """The `embed` block for `embed: chars`: spaCy's CharacterEmbed over NORM and word edges."""
+    return {"@architectures": "spacy.CharacterEmbed.v2", "width": settings.width, "rows": settings.embed_rows[0],
+            "nM": settings.char_dim, "nC": settings.char_bytes, "include_static_vectors": False, "feature": "NORM"}
 
 
 def config_overrides(settings: SpacyNerSettings, train_path: Path, dev_path: Path) -> dict[str, Any]:
@@ -61,13 +70,18 @@ def predict_spans(nlp, sentences: list[TaggedSentence], batch_size: int = 256) -
     return predicted, (words / elapsed if elapsed > 0 else 0.0)
 
 
-def evaluate_spacy_model(model_dir: str | Path, sentences: list[TaggedSentence]) -> dict[str, Any]:
-    """Exact-span scores of the model at `model_dir` on `sentences`, plus throughput."""
+def evaluate_spacy_model(model_dir: str | Path, sentences: list[TaggedSentence],
+                         bootstrap: bool = False) -> dict[str, Any]:
+    """Exact-span scores of the model at `model_dir` on `sentences`, plus throughput
+    (and 95 % bootstrap intervals over near-duplicate groups when `bootstrap`)."""
     from pipeline.ner_training.load import load_kk_spacy
 
     nlp = load_kk_spacy(model_dir)
     predicted, wps = predict_spans(nlp, sentences)
-    scores = score_spans([s.entities() for s in sentences], predicted)
+    gold = [s.entities() for s in sentences]
+    scores = score_spans(gold, predicted)
+    if bootstrap:
+        scores["ci95"] = interval_record(sentences, gold, predicted)
     return {**scores, "words_per_second": round(wps), "sentences": len(sentences)}
 
 
@@ -76,8 +90,12 @@ def directory_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def train_spacy_ner(settings: SpacyNerSettings) -> dict[str, Any]:
-    """Train, install the model at `settings.output`, write and return the metrics."""
+def train_spacy_ner(settings: SpacyNerSettings, dev_only: bool = False) -> dict[str, Any]:
+    """Train, install the model at `settings.output`, write and return the metrics.
+
+    `dev_only`: score dev only and leave test untouched (for comparing settings: choices are
+    made on dev).
+    """
     import spacy
     from spacy.training.initialize import init_nlp
     from spacy.training.loop import train as train_loop
@@ -85,18 +103,23 @@ def train_spacy_ner(settings: SpacyNerSettings) -> dict[str, Any]:
 
     from pipeline.ner_training.tokenizer import use_kazakh_infixes
 
+    if settings.embed not in ("multihash", "chars"):
+        raise PipelineError(f"params.yaml: ner_train_kk.embed must be 'multihash' or 'chars' (got {settings.embed!r}).")
     started = time.perf_counter()
-    split = split_sentences(read_kaznerd(settings.data), settings.dev_ratio, settings.test_ratio, settings.seed)
+    split = kaznerd_split(settings)
+    augmented = augment(split.train, settings.augment_copies, settings.seed)
     work = Path(settings.work_dir)
     work.mkdir(parents=True, exist_ok=True)
     vocab = spacy.blank("xx").vocab
     train_path, dev_path = work / "train.spacy", work / "dev.spacy"
     with atomic.atomic_path(train_path) as tmp:
-        to_docbin(vocab, split.train).to_disk(tmp)
+        to_docbin(vocab, [*split.train, *augmented]).to_disk(tmp)
     with atomic.atomic_path(dev_path) as tmp:
         to_docbin(vocab, split.dev).to_disk(tmp)
 
     config = load_config(CONFIG_PATH, overrides=config_overrides(settings, train_path, dev_path), interpolate=False)
+    if settings.embed == "chars":
+        config["components"]["tok2vec"]["model"]["embed"] = character_embed(settings)
     fix_random_seed(settings.seed)
     nlp = init_nlp(config, use_gpu=-1)
     use_kazakh_infixes(nlp)
@@ -113,21 +136,42 @@ def train_spacy_ner(settings: SpacyNerSettings) -> dict[str, Any]:
                 _copy_tree(src, tmp / name)
             elif src.exists():
                 (tmp / name).write_bytes(src.read_bytes())
-    train_seconds = time.perf_counter() - started
+    return write_spacy_metrics(settings, split, len(augmented), time.perf_counter() - started, dev_only)
 
+
+def rescore_spacy_ner(settings: SpacyNerSettings) -> dict[str, Any]:
+    """Score the installed model again (no training) and rewrite the metrics, keeping the recorded
+    training time; e.g. when the model was trained by a dev-only run of the same settings."""
+    import json
+
+    split = kaznerd_split(settings)
+    previous = Path(settings.metrics)
+    train_seconds = json.loads(previous.read_text(encoding="utf-8")).get("train_seconds", 0) if previous.exists() else 0
+    augmented = augment(split.train, settings.augment_copies, settings.seed)
+    return write_spacy_metrics(settings, split, len(augmented), train_seconds, dev_only=False)
+
+
+def write_spacy_metrics(settings: SpacyNerSettings, split, augmented: int, train_seconds: float,
+                        dev_only: bool) -> dict[str, Any]:
+    """Score the model at `settings.output` on dev (and test unless `dev_only`); write and return the metrics."""
+    import spacy
+
+    output = Path(settings.output)
     meta = spacy.load(output).meta
     metrics = {
         "model": str(output),
         "backend": "spacy:kk",
-        "split": {**split.counts(), "seed": settings.seed, "dev_ratio": settings.dev_ratio,
-                  "test_ratio": settings.test_ratio},
+        "split": split_record(settings, split),
+        "augmented_sentences": augmented,
         "dev_best": {"ents_f": round(float(meta.get("performance", {}).get("ents_f", 0.0)), 4)},
-        "test": evaluate_spacy_model(output, split.test),
+        "dev": evaluate_spacy_model(output, split.dev),
+        **({} if dev_only else {"test": evaluate_spacy_model(output, split.test, bootstrap=True)}),
         "model_size_bytes": directory_size(output),
         "train_seconds": round(train_seconds),
         "settings": dataclasses.asdict(settings),
         "evaluation": "exact character span and type on the held-out test sentences' raw text "
-                      "(the model's own tokenizer, not KazNERD's tokens)",
+                      "(the model's own tokenizer, not KazNERD's tokens); ci95: 95 % bootstrap interval "
+                      "of F1 over near-duplicate groups",
     }
     atomic.write_json(settings.metrics, metrics)
     return metrics

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import atomic
-from pipeline.datasets.kaznerd import TaggedSentence, read_kaznerd
+from pipeline.datasets.kaznerd import TaggedSentence
 from pipeline.errors import PipelineError
 from pipeline.ner_training.convert import to_stanza_json
-from pipeline.ner_training.scoring import score_spans
+from pipeline.ner_training.scoring import interval_record, score_spans
 from pipeline.ner_training.settings import StanzaNerSettings
-from pipeline.ner_training.split import split_sentences
+from pipeline.ner_training.split import kaznerd_split, split_record
 
 
 def stanza_train_args(settings: StanzaNerSettings, train_file: Path, dev_file: Path, save_dir: Path,
@@ -44,8 +44,10 @@ def stanza_train_args(settings: StanzaNerSettings, train_file: Path, dev_file: P
     ]
 
 
-def evaluate_stanza_model(model_dir: str | Path, sentences: list[TaggedSentence]) -> dict[str, Any]:
-    """Exact-span scores of the Stanza model at `model_dir` on `sentences`' raw text, plus throughput."""
+def evaluate_stanza_model(model_dir: str | Path, sentences: list[TaggedSentence],
+                          bootstrap: bool = False) -> dict[str, Any]:
+    """Exact-span scores of the Stanza model at `model_dir` on `sentences`' raw text, plus throughput
+    (and 95 % bootstrap intervals over near-duplicate groups when `bootstrap`)."""
     from pipeline.entities.stanza_backend import StanzaBackend
 
     backend = StanzaBackend(model_dir=model_dir, lang="kk")
@@ -54,7 +56,10 @@ def evaluate_stanza_model(model_dir: str | Path, sentences: list[TaggedSentence]
     mentions = backend.extract(texts)
     elapsed = time.perf_counter() - start
     predicted = [[(m.start, m.end, m.label) for m in ms] for ms in mentions]
-    scores = score_spans([s.entities() for s in sentences], predicted)
+    gold = [s.entities() for s in sentences]
+    scores = score_spans(gold, predicted)
+    if bootstrap:
+        scores["ci95"] = interval_record(sentences, gold, predicted)
     words = sum(len(s.tokens) for s in sentences)
     return {**scores, "words_per_second": round(words / elapsed) if elapsed > 0 else 0, "sentences": len(sentences)}
 
@@ -66,7 +71,7 @@ def train_stanza_ner(settings: StanzaNerSettings) -> dict[str, Any]:
     from pipeline.entities.stanza_backend import MODEL_FILE
 
     started = time.perf_counter()
-    split = split_sentences(read_kaznerd(settings.data), settings.dev_ratio, settings.test_ratio, settings.seed)
+    split = kaznerd_split(settings)
     work = Path(settings.work_dir)
     work.mkdir(parents=True, exist_ok=True)
     train_file, dev_file = work / "train.json", work / "dev.json"
@@ -90,7 +95,7 @@ def train_stanza_ner(settings: StanzaNerSettings) -> dict[str, Any]:
 def rescore_stanza_ner(settings: StanzaNerSettings) -> dict[str, Any]:
     """Score the installed model again (no training), e.g. after a tokenizer fix; keeps the recorded
     training time from the existing metrics file."""
-    split = split_sentences(read_kaznerd(settings.data), settings.dev_ratio, settings.test_ratio, settings.seed)
+    split = kaznerd_split(settings)
     previous = Path(settings.metrics)
     train_seconds = json.loads(previous.read_text(encoding="utf-8")).get("train_seconds", 0) if previous.exists() else 0
     return write_stanza_metrics(settings, split, train_seconds)
@@ -102,10 +107,9 @@ def write_stanza_metrics(settings: StanzaNerSettings, split, train_seconds: floa
     metrics = {
         "model": str(output),
         "backend": "stanza:kk",
-        "split": {**split.counts(), "seed": settings.seed, "dev_ratio": settings.dev_ratio,
-                  "test_ratio": settings.test_ratio},
-        "dev_best": {"ents_f": evaluate_stanza_model(output, split.dev)["micro"]["f"]},
-        "test": evaluate_stanza_model(output, split.test),
+        "split": split_record(settings, split),
+        "dev": evaluate_stanza_model(output, split.dev),
+        "test": evaluate_stanza_model(output, split.test, bootstrap=True),
         "model_size_bytes": sum(f.stat().st_size for f in output.iterdir() if f.is_file()),
         "train_seconds": round(train_seconds),
         "settings": dataclasses.asdict(settings),
