@@ -22,6 +22,7 @@ from tests.fixtures.ingest.corpus_builder import (
     make_docx,
     make_image_only_pdf,
     make_pdf,
+    make_zip,
     metadata_row,
     write_corpus,
 )
@@ -160,9 +161,10 @@ BAD_DOCUMENTS = {
     "undecodable file": ({"bad.txt": bytes([0xC3, 0x28, 0xA0, 0xA1, 0x8D, 0x9E, 0xBC, 0xBD]) * 40},
                          "encoding could not be recognised"),
     "corrupt pdf": ({"bad.pdf": b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ntruncated"}, "PDF is corrupt"),
-    "pdf without text": ({"bad.pdf": make_image_only_pdf()}, "needs OCR"),
+    "pdf without text": ({"bad.pdf": make_image_only_pdf()}, "OCR"),
     "unsupported extension": ({"bad.doc": b"\xd0\xcf\x11\xe0old word file"}, "unsupported file type .doc"),
-    "text that is really a zip": ({"bad.txt": make_docx([("Normal", ENGLISH)])}, "ZIP archive"),
+    "text that is really a spreadsheet": ({"bad.txt": make_zip({"xl/workbook.xml": b"<workbook/>"})},
+                                          "Excel workbook"),
 }
 
 
@@ -343,7 +345,7 @@ def test_preview_of_a_bad_file_names_it(tmp_path):
     path = tmp_path / "scan.pdf"
     path.write_bytes(make_image_only_pdf())
     args = argparse.Namespace(file=path, encoding=None, params=str(tmp_path / "none.yaml"), json=True)
-    with pytest.raises(PipelineError, match=r"scan.pdf: the PDF has no text layer"):
+    with pytest.raises(PipelineError, match=r"scan.pdf: .*OCR"):
         run_preview(args)
 
 

@@ -186,6 +186,8 @@ def mark_repeated_furniture(lines: list[Line], min_count: int, wrapped: bool = F
             repeated = True
         if repeated and any(ch.isalpha() for ch in text):
             out[i] = replace(lines[i], kind=FURNITURE)
+    if not any(ln.kind in CONTENT_KINDS for ln in out):
+        return lines  # a line repeated on every page that is all the text: it is the document, not a header
     return out
 
 

@@ -11,13 +11,17 @@ import zipfile
 
 from pipeline.ingest.cleaning import clean_inline
 from pipeline.ingest.layout import BLANK, HEADING, ITEM, TABLE, TEXT, Line
+from pipeline.ingest.limits import check_zip_members
 from pipeline.ingest.offsets import TrackedText
 from pipeline.ingest.problems import DocumentProblem
 from pipeline.ingest.readers import SourceDocument
+from pipeline.ingest.settings import IngestSettings
 
 
-def read_docx(raw: bytes) -> SourceDocument:
+def read_docx(raw: bytes, settings: IngestSettings | None = None) -> SourceDocument:
     """Read paragraphs and tables of a .docx in order."""
+    settings = settings or IngestSettings()
+    check_zip_members(raw, settings.max_unpacked_mb)
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 

@@ -18,6 +18,7 @@ from pipeline.ingest.layout import BLANK, HEADING, ITEM, TABLE, TEXT, Line
 from pipeline.ingest.offsets import TrackedText, concat
 from pipeline.ingest.problems import DocumentProblem
 from pipeline.ingest.readers import SourceDocument
+from pipeline.ingest.settings import IngestSettings
 
 SKIP = frozenset({"script", "style", "noscript", "template", "nav", "aside", "footer", "form",
                   "button", "select", "svg", "iframe", "head", "object", "canvas"})
@@ -188,7 +189,7 @@ def _decode_html(raw: bytes, encoding: str | None) -> Decoded:
     return decode_bytes(raw)
 
 
-def read_html(raw: bytes, encoding: str | None = None) -> SourceDocument:
+def read_html(raw: bytes, encoding: str | None = None, settings: IngestSettings | None = None) -> SourceDocument:
     """Decode an HTML file and extract its visible text blocks."""
     return html_document(_decode_html(raw, encoding))
 
