@@ -370,3 +370,20 @@ def test_row_with_more_cells_than_columns_is_reported(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").rstrip("\r\n") + ",Kazakhstan, Russia\r\n", encoding="utf-8")
     with pytest.raises(PipelineError, match="row 2.*more cells than the header has columns"):
         ingest_corpus(corpus, IngestSettings())
+
+
+def test_ingest_preview_imports_no_other_stage_and_no_heavy_library(tmp_path):
+    """A preview call starts fast: it imports neither the other stages nor pandas, spaCy or torch."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "note.txt"
+    path.write_text(ENGLISH, encoding="utf-8")
+    code = ("import sys\nfrom pipeline.__main__ import main\n"
+            f"main(['ingest-preview', {str(path)!r}, '--json'])\n"
+            "heavy = sorted(m for m in ('pandas', 'spacy', 'torch', 'matplotlib', 'pipeline.report', "
+            "'pipeline.entities', 'pipeline.language', 'pipeline.topics') if m in sys.modules)\n"
+            "print('HEAVY', heavy)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[1])
+    assert result.stdout.strip().splitlines()[-1] == "HEAVY []"

@@ -11,11 +11,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-from tqdm import tqdm
-
-from pipeline.atomic import write_json, write_parquet
 from pipeline.errors import PipelineError
 from pipeline.ingest.metadata import (
     ENCODING_COLUMN,
@@ -30,6 +27,9 @@ from pipeline.ingest.passages import Passage, passages_from_lines
 from pipeline.ingest.problems import DocumentProblem, Skipped
 from pipeline.ingest.readers import SourceDocument, format_of, read_document
 from pipeline.ingest.settings import IngestSettings
+
+if TYPE_CHECKING:  # pandas is imported when the stage runs, so `ingest-preview` starts fast
+    import pandas as pd
 
 PASSAGE_COLUMNS = ("doc_id", "passage_id", "passage_index", "text", "source_start", "source_end",
                    "offset_map", "n_chars", "n_words", "format", "encoding", "kind", "source_kind",
@@ -69,6 +69,8 @@ def ingest_document(raw: bytes, fmt: str, doc_id: str, settings: IngestSettings,
 
 def ingest_corpus(corpus_dir: str | Path, settings: IngestSettings) -> IngestResult:
     """Read and check the whole corpus; raise PipelineError in strict mode if anything is wrong."""
+    from tqdm import tqdm
+
     began = time.perf_counter()
     corpus = Path(corpus_dir)
     metadata = read_metadata(corpus / "metadata.csv")
@@ -161,6 +163,8 @@ def _passage_records(row: MetadataRow, columns: list[str], document: SourceDocum
 
 
 def _frame(records: list[dict[str, object]], columns: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.DataFrame.from_records(records, columns=columns)
     for column in columns:
         frame[column] = frame[column].astype("int64" if column in INT_COLUMNS else
@@ -171,6 +175,8 @@ def _frame(records: list[dict[str, object]], columns: list[str]) -> pd.DataFrame
 def run_ingest(corpus_dir: str | Path, out: str | Path, report_path: str | Path,
                settings: IngestSettings) -> IngestResult:
     """Run the stage and write both outputs atomically (only after all validation passed)."""
+    from pipeline.atomic import write_json, write_parquet
+
     result = ingest_corpus(corpus_dir, settings)
     write_parquet(out, result.passages)
     write_json(report_path, result.report)
