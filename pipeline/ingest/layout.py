@@ -17,7 +17,9 @@ from pipeline.ingest.offsets import TrackedText
 TEXT, HEADING, ITEM, TABLE, FOOTNOTE, BLANK, PAGE_BREAK, FURNITURE = (
     "text", "heading", "item", "table", "footnote", "blank", "page_break", "furniture",
 )
-CONTENT_KINDS = frozenset({TEXT, HEADING, ITEM, TABLE, FOOTNOTE})
+# Kinds only structured formats know: .docx endnotes, reviewers' comments, page headers/footers.
+ENDNOTE, COMMENT, PAGE_HEADER = "endnote", "comment", "page_header"
+CONTENT_KINDS = frozenset({TEXT, HEADING, ITEM, TABLE, FOOTNOTE, ENDNOTE, COMMENT, PAGE_HEADER})
 
 CODE_FENCE = re.compile(r"^[ \t]*(?:```|~~~)")
 LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
