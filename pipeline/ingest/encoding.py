@@ -63,12 +63,13 @@ KK_LETTER_FREQUENCY = {
     "ц": 0.0014, "э": 0.0009, "ф": 0.0008, "ь": 0.0005, "ю": 0.0003, "ч": 0.0002, "һ": 0.0001, "ё": 0.0001,
     "ъ": 0.0001, "щ": 0.0001,
 }
-RARE_LETTER = 0.0002  # Ukrainian/Belarusian/Serbian letters and anything else Cyrillic
+# Only the 33 letters every Cyrillic code page holds are scored: Kazakh, Ukrainian or Serbian
+# letters (where Windows-1251 and KZ-1048 differ) are judged by the word rules alone, so one
+# "ї" in a Russian text cannot tip it into KZ-1048.
 LETTER_LOG_ODDS = {
-    letter: math.log(max(RU_LETTER_FREQUENCY.get(letter, 0.0), KK_LETTER_FREQUENCY.get(letter, 0.0)) * 33)
-    for letter in set(RU_LETTER_FREQUENCY) | set(KK_LETTER_FREQUENCY)
+    letter: math.log(max(RU_LETTER_FREQUENCY[letter], KK_LETTER_FREQUENCY.get(letter, 0.0)) * 33)
+    for letter in RU
 }
-RARE_LOG_ODDS = math.log(RARE_LETTER * 33)
 # Non-letters that real text in these languages uses; any other non-ASCII symbol in a
 # decoding (™, ¤, ‰, ¦, control characters ...) suggests the wrong code page.
 COMMON_SYMBOLS = frozenset("«»—–‑„“”‘’‚…№•·°§©®±×÷€£¥¢′″‰\u00a0\u00ad")
@@ -251,7 +252,7 @@ def letter_log_odds(text: str) -> float:
     if any(len(w) > 1 for w in words):
         for word in words:
             letters.update(word)
-    return sum(count * LETTER_LOG_ODDS.get(ch, RARE_LOG_ODDS) for ch, count in letters.items())
+    return sum(count * LETTER_LOG_ODDS.get(ch, 0.0) for ch, count in letters.items())
 
 
 def _word_score(word: str, alphabets: tuple[frozenset[str], ...]) -> int:

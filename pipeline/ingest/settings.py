@@ -8,7 +8,7 @@ from pipeline.errors import PipelineError
 
 OCR_MODES = ("auto", "never", "always")
 HTML_EXTRACTORS = ("trafilatura", "builtin")
-PDF_EXTRACTORS = ("pdfium", "pypdf", "pdfminer")
+PDF_EXTRACTORS = ("pdftotext", "pdfium", "pypdf", "pdfminer")
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,11 @@ class IngestSettings:
     """Resolution PDF pages are rendered at for OCR."""
     ocr_page_timeout: int = 180
     """Seconds Tesseract may spend on one page before the document is refused."""
-    html_extractor: str = "builtin"
+    html_extractor: str = "trafilatura"
     """Which library decides what is a web page's main text (the offsets always come from our parser)."""
-    pdf_extractor: str = "pdfium"
-    """First PDF text extractor; the others are tried on pages where it returns glyph garbage."""
+    pdf_extractor: str = "pdftotext"
+    """First PDF text extractor (pdftotext needs Debian's poppler-utils; without it PDFium is first);
+    the others are tried on pages where it returns glyph garbage."""
     docx_comments: bool = False
     """Read reviewers' comments of .docx files as passages (after the body, flagged `comment`)."""
     max_file_mb: int = 512

@@ -2,7 +2,10 @@
 
 Pages are read one at a time (and closed), so a 500-page file needs the memory of one page.
 For each page, in order:
-1. the text layer from the configured extractor (PDFium by default);
+1. the text layer from the configured extractor: poppler's pdftotext by default (it orders
+   characters by their position on the page, so letters a PDF writer drew from a fallback
+   font, such as Kazakh қ ғ ө in LibreOffice exports, stay inside their words), PDFium when
+   poppler-utils is not installed;
 2. if that text is glyph names (`/g148/g135`), `(cid:12)` codes or private-use characters
    (fonts without a Unicode map), the other extractors; if all are garbage, OCR;
 3. a page with no text layer but images (a scan) is OCR'd (`ingest.ocr: auto`);
@@ -16,6 +19,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import shutil
 
 from pipeline.ingest.layout import parse_lines
 from pipeline.ingest.limits import check_pdf_streams
@@ -24,7 +28,7 @@ from pipeline.ingest.problems import DocumentProblem
 from pipeline.ingest.readers import SourceDocument
 from pipeline.ingest.settings import IngestSettings
 
-GLYPH_CODES = re.compile(r"/[A-Za-z_.]{0,8}\d{1,5}(?=[/\s]|$)|\(cid:\d+\)|\bcid:\d+|[\ue000-\uf8ff\ufffd\x00-\x08\x0e-\x1f]")
+GLYPH_CODES = re.compile(r"/[A-Za-z_.]{1,8}\d{1,5}(?=[/\s]|$)|\(cid:\d+\)|\bcid:\d+|[\ue000-\uf8ff\ufffd\x00-\x08\x0e-\x1f]")
 GARBAGE_SHARE = 0.2
 MIN_PAGE_LETTERS = 3
 MAX_OCR_PIXELS = 60_000_000  # a page rendered for OCR (A4 at 300 dpi is 8.7 million)
@@ -56,8 +60,15 @@ class _Extractors:
         self.raw = raw
         self.pdfium_document = pdfium_document
         self._pypdf = None
+        self._pdftotext: list[str] | None = None
 
     def page_text(self, name: str, index: int, page=None) -> str:
+        if name == "pdftotext":
+            if self._pdftotext is None:
+                self._pdftotext = _pdftotext_pages(self.raw)
+            if index >= len(self._pdftotext):
+                raise ValueError("pdftotext gave fewer pages")
+            return self._pdftotext[index]
         if name == "pdfium":
             textpage = page.get_textpage()
             try:
@@ -77,6 +88,23 @@ class _Extractors:
 
         logging.getLogger("pdfminer").setLevel(logging.ERROR)
         return extract_text(io.BytesIO(self.raw), page_numbers=[index])
+
+
+def _pdftotext_pages(raw: bytes) -> list[str]:
+    """Every page's text from poppler's pdftotext (one process per document; pages end with form feeds)."""
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(raw)
+        handle.flush()
+        result = subprocess.run(["pdftotext", "-q", "-enc", "UTF-8", "-eol", "unix", handle.name, "-"],
+                                capture_output=True, timeout=600, check=False)
+    if result.returncode != 0:
+        raise ValueError(f"pdftotext exited with {result.returncode}")
+    pages = result.stdout.decode("utf-8", "replace").split("\f")
+    pages = pages[:-1] if pages and not pages[-1].strip() else pages
+    return [page.strip("\n") for page in pages]  # a page's closing blank line is not a paragraph end
 
 
 def _open(raw: bytes):
@@ -110,7 +138,10 @@ def _read_pages(raw: bytes, document, settings: IngestSettings) -> SourceDocumen
         raise DocumentProblem(f"the PDF has {n_pages} pages, above ingest.max_pdf_pages ({settings.max_pdf_pages}). "
                               "Split it, or raise the limit.")
     extractors = _Extractors(raw, document)
-    order = [settings.pdf_extractor, *(e for e in ("pdfium", "pypdf", "pdfminer") if e != settings.pdf_extractor)]
+    order = [settings.pdf_extractor,
+             *(e for e in ("pdftotext", "pdfium", "pypdf", "pdfminer") if e != settings.pdf_extractor)]
+    if shutil.which("pdftotext") is None:
+        order.remove("pdftotext")
     ocr_reason = None if settings.ocr == "never" else tesseract_problem(settings.ocr_languages)
     can_ocr = settings.ocr != "never" and ocr_reason is None
     texts: list[str] = []
@@ -156,16 +187,24 @@ def _page(document, index: int):
 
 
 def _text_layer(extractors: _Extractors, order: list[str], index: int, page) -> str | None:
-    """The first non-garbage text among the extractors; None when all give garbage or fail on the page."""
+    """The first text with letters that is not garbage among the extractors ("" when they find none);
+    None when all give garbage or fail on the page."""
+    empty = False
     for name in order:
         try:
             text = extractors.page_text(name, index, page)
         except Exception:  # noqa: BLE001 - any decoder failure on one page (pypdf's DependencyError ...): next
             continue
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufffe", "-").replace("\x02", "-")
-        if not is_garbage(text):
+        if is_garbage(text):
+            continue
+        if has_text(text):
             return text
-    return None
+        empty = True
+        if name in ("pdftotext", "pdfium"):
+            continue  # the other of the two may still see text; pypdf and pdfminer add nothing here
+        break
+    return "" if empty else None
 
 
 def _has_graphics(page) -> bool:
