@@ -157,3 +157,8 @@ def test_utf8_that_was_already_mojibake_is_refused():
     garbled = "Сотрудничество университетов Казахстана и России".encode().decode("cp1252", "replace")
     with pytest.raises(DocumentProblem, match="already garbled"):
         decode_bytes(garbled.encode("utf-8"))
+
+
+def test_a_gb2312_label_decodes_as_gb18030_like_browsers_do():
+    text = "朱镕基 合作协议 Kazakhstan 与 中国 大学 合作"  # 镕 is GBK, not GB2312
+    assert decode_with(text.encode("gb18030"), "gb2312").text == text

@@ -85,3 +85,8 @@ def test_a_line_repeated_on_every_page_that_is_all_the_text_is_kept():
 def test_every_extractor_reads_a_plain_text_pdf(extractor):
     _, passages = ingest_document(make_pdf([[ENGLISH], [RUSSIAN]]), "pdf", "x", IngestSettings(pdf_extractor=extractor))
     assert [p.text for p in passages] == [ENGLISH, RUSSIAN]
+
+
+def test_symbol_soup_from_a_fonts_internal_codes_is_garbage_but_numbers_are_not():
+    assert is_garbage('HII I 0 ! )/ " ) / & 0 !N 1 ! 8)/ / 8 ? / 8& 8+ 8? 8 8O1 ) 0 ! 8 C * 8P # 1')
+    assert not is_garbage("2019 2020 2021\n45.6 12.1 13.0\n1 200 3 400 5 600")

@@ -304,8 +304,16 @@ def _best_single_byte(raw: bytes) -> Decoded:
     return best
 
 
+# Labels that name a subset of what the files really use, decoded as browsers do (WHATWG
+# Encoding Standard): "gb2312" pages contain GBK characters, "iso-8859-1" pages Windows-1252 quotes.
+LABEL_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "csgb2312": "gb18030",
+                 "gb_2312-80": "gb18030", "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252",
+                 "l1": "cp1252", "ascii": "cp1252", "us-ascii": "cp1252"}
+
+
 def decode_with(raw: bytes, encoding: str) -> Decoded:
-    """Decode with an encoding the user named (metadata.csv `encoding` column)."""
+    """Decode with an encoding the user named (metadata.csv `encoding` column) or the file declares."""
+    encoding = LABEL_ALIASES.get(encoding.strip().lower(), encoding)
     try:
         codecs.lookup(encoding)
     except LookupError as exc:

@@ -43,9 +43,21 @@ def garbage_share(text: str) -> float:
     return bad / visible
 
 
+WORD_RUN = re.compile(r"[^\W_]{2,}")
+MIN_WORD_SHARE = 0.4
+
+
+def word_share(text: str) -> float:
+    """Share of non-space characters inside runs of two or more letters or digits (real text: ~0.85)."""
+    visible = sum(1 for ch in text if not ch.isspace())
+    return sum(len(m.group()) for m in WORD_RUN.finditer(text)) / visible if visible else 1.0
+
+
 def is_garbage(text: str) -> bool:
-    """A text layer that is glyph names or codes rather than words."""
-    return garbage_share(text) > GARBAGE_SHARE
+    """A text layer that is glyph names or codes rather than words: `/g148/g135`, `(cid:12)`,
+    private-use characters, or symbol soup (`!1( "/ 0 # 11 )3!3(`) from a font's internal codes."""
+    visible = sum(1 for ch in text if not ch.isspace())
+    return garbage_share(text) > GARBAGE_SHARE or (visible >= 20 and word_share(text) < MIN_WORD_SHARE)
 
 
 def has_text(text: str) -> bool:
