@@ -43,7 +43,8 @@ KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 SOVIET_ERA = ("koi8_r", "cp866", "mac_cyrillic", "iso8859_5")  # old Russian files (Unix, DOS, Mac, ISO)
 
 
-def load_documents(per_language: int, seed: int = 0, split: str = "test") -> tuple[list[tuple[str, str]], str]:
+def load_documents(per_language: int, seed: int = 0, split: str = "test",
+                   offset: int = 0) -> tuple[list[tuple[str, str]], str]:
     """(lang, text) pairs, sampled deterministically; and a description of the source.
 
     The scale corpus is shuffled once and halved: rules and thresholds were chosen looking at
@@ -56,8 +57,8 @@ def load_documents(per_language: int, seed: int = 0, split: str = "test") -> tup
             rows = [json.loads(line) for line in (SCALE / f"{lang}.jsonl").read_text(encoding="utf-8").splitlines()]
             rng.shuffle(rows)
             half = rows[: len(rows) // 2] if split == "dev" else rows[len(rows) // 2 :]
-            docs.extend((lang, r["text"]) for r in half[:per_language] if r["text"].strip())
-        return docs, f"scale corpus {SCALE}, {split} half ({per_language} per language)"
+            docs.extend((lang, r["text"]) for r in half[offset : offset + per_language] if r["text"].strip())
+        return docs, f"scale corpus {SCALE}, {split} half, rows {offset}-{offset + per_language} per language"
     docs = []
     for path in sorted((REPO / "corpus" / "documents").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
@@ -191,11 +192,12 @@ def bench_stage(docs: list[tuple[str, str]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--per-language", type=int, default=300, help="documents sampled per language")
+    parser.add_argument("--offset", type=int, default=0, help="first sampled row of the half (a fresh sample)")
     parser.add_argument("--only", choices=("encodings", "cleaning", "stage"), help="run one part")
     parser.add_argument("--split", choices=("dev", "test"), default="test",
                         help="half of the scale corpus (choices were made on dev; report test)")
     args = parser.parse_args()
-    docs, where = load_documents(args.per_language, split=args.split)
+    docs, where = load_documents(args.per_language, split=args.split, offset=args.offset)
     print(f"input: {where}: {len(docs)} documents")
     for part, run in (("encodings", bench_encodings), ("cleaning", bench_cleaning), ("stage", bench_stage)):
         if args.only in (None, part):

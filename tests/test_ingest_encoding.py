@@ -162,3 +162,10 @@ def test_utf8_that_was_already_mojibake_is_refused():
 def test_a_gb2312_label_decodes_as_gb18030_like_browsers_do():
     text = "朱镕基 合作协议 Kazakhstan 与 中国 大学 合作"  # 镕 is GBK, not GB2312
     assert decode_with(text.encode("gb18030"), "gb2312").text == text
+
+
+def test_windows_1251_russian_with_capitals_and_ya_is_not_read_as_maccyrillic():
+    text = ("Моя страна — Казахстан. Министерство образования и науки сообщает, что вся программа "
+            "обмена студентами продолжается. Представители университетов встретятся в Москве.")
+    assert decode_bytes(text.encode("cp1251")).text == text
+    assert decode_bytes(text.encode("mac_cyrillic")).text == text

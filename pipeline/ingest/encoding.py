@@ -74,6 +74,11 @@ LETTER_LOG_ODDS = {
 # decoding (™, ¤, ‰, ¦, control characters ...) suggests the wrong code page.
 COMMON_SYMBOLS = frozenset("«»—–‑„“”‘’‚…№•·°§©®±×÷€£¥¢′″‰\u00a0\u00ad")
 WORD = re.compile(r"[^\W\d_]+")
+# A non-ASCII capital opening a sentence: MacCyrillic and Windows-1251 read lower-case Russian
+# alike, but only the right one of the two reads the capitals after ". " as capitals.
+# Symbols that never touch a letter in real text ("мо€" is "моя" read in the wrong code page).
+GLUED_SYMBOL = re.compile(r"(?<=[^\W\d_])[€£¥¢¤©®°±×÷§№•·]|[€£¥¢¤©®°±×÷§№•·](?=[^\W\d_])")
+SENTENCE_START = re.compile(r"(?<=[.!?…]\s)([^\W\d_])[^\W\d_]")
 NON_ASCII_SYMBOL = re.compile(r"[^\w\s\x00-\x7f]")
 OTHER_SCRIPT_LETTER = re.compile(r"[^\W\d_\x00-\x7f\u00c0-\u024f\u0400-\u04ff]")
 CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0e-\x1f]")
@@ -234,7 +239,9 @@ def plausibility(text: str, encoding: str) -> int:
                 for word, count in words.items())
     symbols = Counter(NON_ASCII_SYMBOL.findall(text))
     penalty = sum(count for ch, count in symbols.items() if ch not in COMMON_SYMBOLS)
-    return round(score - penalty + letter_log_odds(text))
+    capitals = sum(1 for ch in SENTENCE_START.findall(text) if not ch.isascii() and ch.isupper())
+    glued = len(GLUED_SYMBOL.findall(text))
+    return round(score - penalty - glued + letter_log_odds(text) + capitals)
 
 
 def _is_cyrillic(word: str) -> bool:
