@@ -387,3 +387,14 @@ def test_ingest_preview_imports_no_other_stage_and_no_heavy_library(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parents[1])
     assert result.stdout.strip().splitlines()[-1] == "HEAVY []"
+
+
+def test_preview_names_a_misnamed_file_and_reads_it_for_what_it_is(tmp_path, capsys):
+    from pipeline.ingest.cli import run_preview
+
+    path = tmp_path / "saved.pdf"
+    path.write_text(f"<!DOCTYPE html><html><body><article><p>{ENGLISH}</p></article></body></html>", encoding="utf-8")
+    args = argparse.Namespace(file=path, encoding=None, params=str(tmp_path / "none.yaml"), json=False)
+    assert run_preview(args) == 0
+    out = capsys.readouterr().out
+    assert "format html" in out and "note: the file is named as a PDF but is a web page" in out and ENGLISH in out
