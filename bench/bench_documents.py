@@ -538,6 +538,52 @@ def ocr_peer(root: Path) -> None:
     print(f"peer speed: {len(rows) / seconds * 60:.1f} pages/min")
 
 
+def docx_peers(root: Path) -> None:
+    """Words of the Word files' reference text recovered by python-docx, docx2python, mammoth and ours."""
+    import docx as python_docx
+    import mammoth
+    from docx2python import docx2python
+
+    def read_python_docx(raw: bytes) -> str:
+        document = python_docx.Document(io.BytesIO(raw))
+        parts = [p.text for p in document.paragraphs]
+        for table in document.tables:
+            parts.extend(cell.text for row in table.rows for cell in row.cells)
+        return "\n".join(parts)
+
+    def read_docx2python(raw: bytes) -> str:
+        with docx2python(io.BytesIO(raw)) as document:
+            return document.text
+
+    def read_mammoth(raw: bytes) -> str:
+        return mammoth.extract_raw_text(io.BytesIO(raw)).value
+
+    def read_ours(raw: bytes) -> str:
+        return "\n".join(p.text for p in ingest_document(raw, "docx", "d", IngestSettings())[1])
+
+    readers = {"python-docx": read_python_docx, "docx2python": read_docx2python, "mammoth": read_mammoth,
+               "ours": read_ours}
+    rows = [r for r in csv.DictReader(open(root / "expected.csv", encoding="utf-8")) if r["kind"] == "docx"]
+    scores: dict[str, list[float]] = defaultdict(list)
+    duplicated: Counter[str] = Counter()
+    for row in rows:
+        raw = (root / "files" / row["file"]).read_bytes()
+        reference = (root / "reference" / row["reference"]).read_bytes().decode("utf-8")
+        box = reference.splitlines()[-5]  # the text box line (see build_collection)
+        for name, read in readers.items():
+            try:
+                text = read(raw)
+            except Exception:  # noqa: BLE001 - a peer's failure counts as nothing read
+                text = ""
+            scores[name].append(recall(words(text), words(reference)))
+            duplicated[name] += text.count(box[:60]) > 1
+    print(f"\n== Word files: share of the reference's words recovered ({len(rows)} files) ==")
+    for name, values in scores.items():
+        low, high = bootstrap_interval(values)
+        print(f"{name:12} {sum(values) / len(values):.3f} (95% CI {low:.3f}-{high:.3f}); "
+              f"text box read twice in {duplicated[name]} file(s)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--collection", type=Path, default=DEFAULT_COLLECTION)
@@ -546,12 +592,17 @@ def main() -> None:
                         help="which sample of texts and chardet files (0: the first; 1: a fresh one)")
     parser.add_argument("--split", choices=("dev", "test"), default="test",
                         help="which half of the scale corpus supplies the texts (choices were made on dev)")
+    parser.add_argument("--part", choices=("all", "docx"), default="all", help="docx: only the Word-reader peers")
     args = parser.parse_args()
     root = args.collection
+    if args.part == "docx":
+        docx_peers(root)
+        return
     if args.build or not (root / "expected.csv").exists():
         print(f"building the collection in {root} ({args.split} texts) ...")
         build_collection(root, args.split, args.sample)
     evaluate(root, IngestSettings())
+    docx_peers(root)
     ocr_peer(root)
 
 
