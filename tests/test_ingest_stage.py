@@ -398,3 +398,18 @@ def test_preview_names_a_misnamed_file_and_reads_it_for_what_it_is(tmp_path, cap
     assert run_preview(args) == 0
     out = capsys.readouterr().out
     assert "format html" in out and "note: the file is named as a PDF but is a web page" in out and ENGLISH in out
+
+
+def test_a_reader_that_fails_unexpectedly_costs_only_its_document(tmp_path, monkeypatch):
+    """A decoder bug (pypdf's DependencyError on a JBIG2 image, say) is one skipped document, not a traceback."""
+    import pipeline.ingest.readers.pdf as pdf_reader
+
+    def broken(raw, settings=None):
+        raise RuntimeError("JBIG2 decoder missing")
+
+    monkeypatch.setattr(pdf_reader, "read_pdf", broken)
+    corpus = write_corpus(tmp_path, {"scan.pdf": make_pdf([[ENGLISH]]), "note.txt": RUSSIAN.encode("utf-8")})
+    result = ingest_corpus(corpus, LENIENT)
+    assert list(result.passages["text"]) == [RUSSIAN]
+    (skipped,) = result.report["skipped"]
+    assert skipped["file"] == "documents/scan.pdf" and "failed unexpectedly (RuntimeError: JBIG2" in skipped["reason"]
