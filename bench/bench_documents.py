@@ -260,6 +260,18 @@ def html_page(title: str, paragraphs: list[str], template: int) -> str:
             f'<main><article><h1>{escape(title)}</h1>{body}</article></main>{after}</body></html>')
 
 
+def fallback_documents(docx: Path, pdf: Path, paragraphs: list[str], features: dict[str, str]) -> None:
+    """Without LibreOffice: the .docx by python-docx (+ notes and text box as Word writes them), the PDF by fpdf2."""
+    from tests.fixtures.ingest.corpus_builder import make_pdf, make_rich_docx
+
+    if not docx.exists():
+        docx.write_bytes(make_rich_docx("\n".join(paragraphs[:-1]), features["footnote"], features["endnote"],
+                                        escape(features["box"]), features["header"], "", ("Inner A", "Inner B"),
+                                        features["comment"]))
+    if not pdf.exists() and DEJAVU.exists():
+        pdf.write_bytes(make_pdf([[paragraphs[0][:80], *paragraphs[:-1], features["header"]]]))
+
+
 def build_collection(root: Path, split: str, sample: int = 0) -> None:
     """Write every file of the collection and `expected.csv` (file, kind, expect, reference file)."""
     if root.exists():
@@ -321,6 +333,8 @@ def build_collection(root: Path, split: str, sample: int = 0) -> None:
     soffice_convert([s[0] for s in sources], "pdf", work)
     for path, _lang, paragraphs, features in sources:
         docx, pdf = path.with_suffix(".docx"), path.with_suffix(".pdf")
+        if not docx.exists() or not pdf.exists():  # no LibreOffice: the project's own document builders
+            fallback_documents(docx, pdf, paragraphs, features)
         reference = "\n".join([paragraphs[0][:80], *paragraphs[:-1]])
         if docx.exists():
             docx_reference = "\n".join([reference, features["box"], "Inner A Inner B", features["header"],
