@@ -6,9 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup repro test test-slow test-all bench lint browser clean
+.PHONY: setup repro test test-slow test-all bench lint browser ocr clean
 
-setup: $(STAMP)
+setup: $(STAMP) ocr
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' 
@@ -19,10 +19,10 @@ $(STAMP): requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -r requirements.lock
 	touch $@
 
-repro: $(STAMP)
+repro: $(STAMP) ocr
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro
 
-test: $(STAMP)
+test: $(STAMP) ocr
 	$(BIN)/python -m pytest -m "not slow" -q
 
 test-slow: $(STAMP) browser
@@ -34,7 +34,15 @@ test-all: test test-slow
 browser:
 	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "chromium missing: apt-get install chromium"; }
 
-bench: $(STAMP)
+# OCR of scanned PDFs and images uses Debian's Tesseract with the Kazakh, Russian and English
+# packs (pdftotext from poppler-utils is the benchmark's peer); install them when we can (root, apt).
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-kaz tesseract-ocr-rus tesseract-ocr-eng poppler-utils
+ocr:
+	@if ! command -v tesseract >/dev/null || ! command -v pdftotext >/dev/null || [ "$$(tesseract --list-langs 2>/dev/null | grep -cxE 'eng|kaz|rus')" != 3 ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_PACKAGES) >/dev/null || echo "could not install $(OCR_PACKAGES): scanned documents will be refused"; \
+	  else echo "OCR of scanned documents needs Tesseract: apt-get install $(OCR_PACKAGES)"; fi; fi
+
+bench: $(STAMP) ocr
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
 lint: $(STAMP)

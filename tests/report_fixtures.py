@@ -296,7 +296,7 @@ def build_outputs(out_dir: Path, corpus_dir: Path, *, extra_documents: list[dict
         "ingest_report.json": {"documents": int(passages["doc_id"].nunique()), "passages": len(passages),
                                "skipped": [{"doc_id": "005_scanned", "file": "documents/005_scanned.pdf",
                                             "row": 7, "reason": "PDF has no text layer (scanned image): run OCR"}],
-                               "strict": False},
+                               "strict": False, "ocr_passages": 3, "ocr_documents": 1},
         "languages.parquet": languages,
         "entities.parquet": entities,
         "entity_summary.parquet": build_entity_summary(entities),

@@ -20,6 +20,6 @@ def test_pipeline_error_exits_2_with_message(capsys, monkeypatch):
     sub = next(a for a in parser._actions if a.dest == "command")
     p = sub.add_parser("boom")
     p.set_defaults(func=boom)
-    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    monkeypatch.setattr(cli, "build_parser", lambda command=None: parser)
     assert main(["boom"]) == 2
     assert "row 3: file missing" in capsys.readouterr().err

@@ -126,3 +126,46 @@ def test_english_with_a_cyrillic_lookalike_letter_stays_windows_1251():
 def test_french_accents_still_read_as_windows_1252():
     line = "Le café de l'université: coopération éducative."
     assert decode_bytes(line.encode("cp1252")).encoding == "cp1252"
+
+
+SOVIET_ERA = ["koi8_r", "cp866", "mac_cyrillic", "iso8859_5"]
+
+
+@pytest.mark.parametrize("codec", SOVIET_ERA)
+def test_soviet_era_code_pages_are_detected(codec):
+    from tests.fixtures.ingest.corpus_builder import RUSSIAN
+
+    decoded = decode_bytes(RUSSIAN.encode(codec))
+    assert decoded.text == RUSSIAN
+
+
+def test_koi8_r_is_not_read_as_windows_1251():
+    text = "В условиях глобальных изменений образование за рубежом становится трендом."
+    assert decode_bytes(text.encode("koi8_r")).encoding == "koi8_r"
+    assert decode_bytes(text.encode("cp1251")).encoding == "cp1251"
+
+
+def test_text_that_is_garbled_in_every_code_page_is_refused_naming_the_likeliest():
+    # Russian letters scrambled so that no single-byte code page reads them as Russian.
+    scrambled = bytes(b ^ 0x15 if b >= 0xC0 else b for b in
+                      "Образование и наука в Казахстане и России: сотрудничество университетов".encode("cp1251"))
+    with pytest.raises(DocumentProblem, match=r"garbled text in every encoding tried.*likeliest are"):
+        decode_bytes(scrambled * 3)
+
+
+def test_utf8_that_was_already_mojibake_is_refused():
+    garbled = "Сотрудничество университетов Казахстана и России".encode().decode("cp1252", "replace")
+    with pytest.raises(DocumentProblem, match="already garbled"):
+        decode_bytes(garbled.encode("utf-8"))
+
+
+def test_a_gb2312_label_decodes_as_gb18030_like_browsers_do():
+    text = "朱镕基 合作协议 Kazakhstan 与 中国 大学 合作"  # 镕 is GBK, not GB2312
+    assert decode_with(text.encode("gb18030"), "gb2312").text == text
+
+
+def test_windows_1251_russian_with_capitals_and_ya_is_not_read_as_maccyrillic():
+    text = ("Моя страна — Казахстан. Министерство образования и науки сообщает, что вся программа "
+            "обмена студентами продолжается. Представители университетов встретятся в Москве.")
+    assert decode_bytes(text.encode("cp1251")).text == text
+    assert decode_bytes(text.encode("mac_cyrillic")).text == text

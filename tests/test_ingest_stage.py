@@ -22,6 +22,7 @@ from tests.fixtures.ingest.corpus_builder import (
     make_docx,
     make_image_only_pdf,
     make_pdf,
+    make_zip,
     metadata_row,
     write_corpus,
 )
@@ -160,9 +161,10 @@ BAD_DOCUMENTS = {
     "undecodable file": ({"bad.txt": bytes([0xC3, 0x28, 0xA0, 0xA1, 0x8D, 0x9E, 0xBC, 0xBD]) * 40},
                          "encoding could not be recognised"),
     "corrupt pdf": ({"bad.pdf": b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ntruncated"}, "PDF is corrupt"),
-    "pdf without text": ({"bad.pdf": make_image_only_pdf()}, "needs OCR"),
+    "pdf without text": ({"bad.pdf": make_image_only_pdf()}, "OCR"),
     "unsupported extension": ({"bad.doc": b"\xd0\xcf\x11\xe0old word file"}, "unsupported file type .doc"),
-    "text that is really a zip": ({"bad.txt": make_docx([("Normal", ENGLISH)])}, "ZIP archive"),
+    "text that is really a spreadsheet": ({"bad.txt": make_zip({"xl/workbook.xml": b"<workbook/>"})},
+                                          "Excel workbook"),
 }
 
 
@@ -343,7 +345,7 @@ def test_preview_of_a_bad_file_names_it(tmp_path):
     path = tmp_path / "scan.pdf"
     path.write_bytes(make_image_only_pdf())
     args = argparse.Namespace(file=path, encoding=None, params=str(tmp_path / "none.yaml"), json=True)
-    with pytest.raises(PipelineError, match=r"scan.pdf: the PDF has no text layer"):
+    with pytest.raises(PipelineError, match=r"scan.pdf: .*OCR"):
         run_preview(args)
 
 
@@ -368,3 +370,46 @@ def test_row_with_more_cells_than_columns_is_reported(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").rstrip("\r\n") + ",Kazakhstan, Russia\r\n", encoding="utf-8")
     with pytest.raises(PipelineError, match="row 2.*more cells than the header has columns"):
         ingest_corpus(corpus, IngestSettings())
+
+
+def test_ingest_preview_imports_no_other_stage_and_no_heavy_library(tmp_path):
+    """A preview call starts fast: it imports neither the other stages nor pandas, spaCy or torch."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "note.txt"
+    path.write_text(ENGLISH, encoding="utf-8")
+    code = ("import sys\nfrom pipeline.__main__ import main\n"
+            f"main(['ingest-preview', {str(path)!r}, '--json'])\n"
+            "heavy = sorted(m for m in ('pandas', 'spacy', 'torch', 'matplotlib', 'pipeline.report', "
+            "'pipeline.entities', 'pipeline.language', 'pipeline.topics') if m in sys.modules)\n"
+            "print('HEAVY', heavy)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[1])
+    assert result.stdout.strip().splitlines()[-1] == "HEAVY []"
+
+
+def test_preview_names_a_misnamed_file_and_reads_it_for_what_it_is(tmp_path, capsys):
+    from pipeline.ingest.cli import run_preview
+
+    path = tmp_path / "saved.pdf"
+    path.write_text(f"<!DOCTYPE html><html><body><article><p>{ENGLISH}</p></article></body></html>", encoding="utf-8")
+    args = argparse.Namespace(file=path, encoding=None, params=str(tmp_path / "none.yaml"), json=False)
+    assert run_preview(args) == 0
+    out = capsys.readouterr().out
+    assert "format html" in out and "note: the file is named as a PDF but is a web page" in out and ENGLISH in out
+
+
+def test_a_reader_that_fails_unexpectedly_costs_only_its_document(tmp_path, monkeypatch):
+    """A decoder bug (pypdf's DependencyError on a JBIG2 image, say) is one skipped document, not a traceback."""
+    import pipeline.ingest.readers.pdf as pdf_reader
+
+    def broken(raw, settings=None):
+        raise RuntimeError("JBIG2 decoder missing")
+
+    monkeypatch.setattr(pdf_reader, "read_pdf", broken)
+    corpus = write_corpus(tmp_path, {"scan.pdf": make_pdf([[ENGLISH]]), "note.txt": RUSSIAN.encode("utf-8")})
+    result = ingest_corpus(corpus, LENIENT)
+    assert list(result.passages["text"]) == [RUSSIAN]
+    (skipped,) = result.report["skipped"]
+    assert skipped["file"] == "documents/scan.pdf" and "failed unexpectedly (RuntimeError: JBIG2" in skipped["reason"]

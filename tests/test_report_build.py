@@ -43,6 +43,12 @@ def test_build_writes_page_summary_figures_and_plot_tables(built):
     assert {"topic", "group", "prevalence", "ci_low", "ci_high"} <= set(prevalence.columns)
 
 
+def test_report_says_how_many_passages_came_from_ocr(built):
+    root, _, page = built
+    assert re.search(r"3 passage\(s\) came from OCR[^<]*\(1 document\(s\)\)", page)
+    assert "3 passage(s) from OCR" in (root / "outputs" / "report" / "summary.md").read_text(encoding="utf-8")
+
+
 def test_page_loads_nothing_from_the_network(built):
     _, _, page = built
     assert not re.search(r"<script[^>]+src=", page)

@@ -21,8 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Read every document listed in <corpus>/metadata.csv (.txt .md .html .pdf .docx), detect "
             "encodings, clean markup and page furniture, split into passages with stable ids and offsets "
             "back into the source, and write a Parquet table plus a JSON report. The corpus is never modified. "
-            "Settings: section `ingest` of params.yaml (strict, max_passage_chars, min_passage_chars, "
-            "repeated_line_min_count)."
+            "Scans and images are read by OCR (Tesseract). Settings: section `ingest` of params.yaml (strict, "
+            "ocr, ocr_languages, html_extractor, pdf_extractor, docx_comments, size limits, ...)."
         ),
     )
     parser.add_argument("--corpus", default="corpus", help="corpus directory holding metadata.csv (default: corpus)")
@@ -37,8 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "ingest-preview",
         help="show how one document file is read and split (writes nothing)",
         description=(
-            "Read one .txt/.md/.html/.pdf/.docx file the way the ingest stage does and print the detected "
-            "format and encoding and every passage, to check a document before adding it to metadata.csv."
+            "Read one .txt/.md/.html/.pdf/.docx file or PNG/JPEG/TIFF scan the way the ingest stage does and "
+            "print the detected format and encoding, notes (a misnamed file, pages left out), pages read by "
+            "OCR and every passage, to check a document before adding it to metadata.csv."
         ),
     )
     preview.add_argument("file", type=Path, help="the document to read")
@@ -60,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
 
 def run_preview(args: argparse.Namespace) -> int:
     """Print how one file is read: format, encoding, passages."""
+    from pipeline.ingest.ocr import span_confidence
     from pipeline.ingest.problems import DocumentProblem
     from pipeline.ingest.readers import format_of, unsupported_message
     from pipeline.ingest.stage import ingest_document
@@ -83,7 +85,13 @@ def run_preview(args: argparse.Namespace) -> int:
                                  ensure_ascii=False) + "\n")
         return 0
     encoding = document.encoding or "(binary format)"
-    out.write(f"{path}: format {fmt}, encoding {encoding}, {len(passages)} passages\n")
+    ocr = f", {document.ocr_pages} page(s) read by OCR" if document.ocr_pages else ""
+    out.write(f"{path}: format {document.format}, encoding {encoding}, {len(passages)} passages{ocr}\n")
+    for note in document.notes:
+        out.write(f"note: {note}\n")
     for p in passages:
-        out.write(f"\n[{p.passage_index}] {p.kind} · source {p.source_start}-{p.source_end} · {p.n_chars} chars\n{p.text}\n")
+        confidence = span_confidence(document.ocr_words, p.source_start, p.source_end) if document.ocr_words else None
+        source = "" if confidence is None else f" · OCR confidence {confidence:.2f}"
+        out.write(f"\n[{p.passage_index}] {p.kind} · source {p.source_start}-{p.source_end} · {p.n_chars} chars"
+                  f"{source}\n{p.text}\n")
     return 0

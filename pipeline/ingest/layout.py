@@ -17,7 +17,9 @@ from pipeline.ingest.offsets import TrackedText
 TEXT, HEADING, ITEM, TABLE, FOOTNOTE, BLANK, PAGE_BREAK, FURNITURE = (
     "text", "heading", "item", "table", "footnote", "blank", "page_break", "furniture",
 )
-CONTENT_KINDS = frozenset({TEXT, HEADING, ITEM, TABLE, FOOTNOTE})
+# Kinds only structured formats know: .docx endnotes, reviewers' comments, page headers/footers.
+ENDNOTE, COMMENT, PAGE_HEADER = "endnote", "comment", "page_header"
+CONTENT_KINDS = frozenset({TEXT, HEADING, ITEM, TABLE, FOOTNOTE, ENDNOTE, COMMENT, PAGE_HEADER})
 
 CODE_FENCE = re.compile(r"^[ \t]*(?:```|~~~)")
 LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
@@ -186,6 +188,8 @@ def mark_repeated_furniture(lines: list[Line], min_count: int, wrapped: bool = F
             repeated = True
         if repeated and any(ch.isalpha() for ch in text):
             out[i] = replace(lines[i], kind=FURNITURE)
+    if not any(ln.kind in CONTENT_KINDS for ln in out):
+        return lines  # a line repeated on every page that is all the text: it is the document, not a header
     return out
 
 

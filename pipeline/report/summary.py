@@ -17,7 +17,8 @@ def render(title: str, overview: dict[str, Any], themes: dict[str, Any], compari
     lines = [f"# {_one_line(title)}", ""]
     lines.append(f"{overview['n_documents']:,} documents, {overview['n_passages']:,} passages, "
                  f"{overview['n_words']:,} words in {overview['n_languages']} language(s); "
-                 f"{overview['n_skipped']} document(s) skipped at ingest.")
+                 f"{overview['n_skipped']} document(s) skipped at ingest; "
+                 f"{overview.get('n_ocr_passages', 0):,} passage(s) from OCR.")
     groups = ", ".join(f"{g}: {v['documents']} doc(s)" for g, v in overview["per_group"].items())
     lines += [f"Groups: {groups}.", "", "## Largest topics", ""]
     for card in themes["cards"][:5]:

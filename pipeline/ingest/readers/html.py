@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from html.parser import HTMLParser
 
 from pipeline.ingest.cleaning import clean_inline
@@ -18,6 +19,7 @@ from pipeline.ingest.layout import BLANK, HEADING, ITEM, TABLE, TEXT, Line
 from pipeline.ingest.offsets import TrackedText, concat
 from pipeline.ingest.problems import DocumentProblem
 from pipeline.ingest.readers import SourceDocument
+from pipeline.ingest.settings import IngestSettings
 
 SKIP = frozenset({"script", "style", "noscript", "template", "nav", "aside", "footer", "form",
                   "button", "select", "svg", "iframe", "head", "object", "canvas"})
@@ -41,7 +43,15 @@ FURNITURE_WORDS = frozenset({"nav", "navbar", "navigation", "menu", "footer", "s
 ATTRIBUTE_WORDS = re.compile(r"[a-z]+")
 
 
-def _is_furniture_block(attributes: dict[str, str | None]) -> bool:
+# Page-level elements are never furniture whatever their class says: BBC's
+# `<html class="... ads-enabled">`, Wikipedia's `<body class="... feature-footer-v2">`,
+# CNN's `<main class="... js-social-anchor-start">` hold the whole article.
+ROOT_ELEMENTS = frozenset({"html", "body", "main", "article"})
+
+
+def _is_furniture_block(tag: str, attributes: dict[str, str | None]) -> bool:
+    if tag in ROOT_ELEMENTS:
+        return False
     words = ATTRIBUTE_WORDS.findall(f"{attributes.get('class') or ''} {attributes.get('id') or ''}".lower())
     return any(word in FURNITURE_WORDS for word in words)
 
@@ -49,9 +59,10 @@ def _is_furniture_block(attributes: dict[str, str | None]) -> bool:
 class _VisibleText(HTMLParser):
     """Collects visible text as lines of tracked pieces."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, furniture_classes: bool = True) -> None:
         super().__init__(convert_charrefs=False)
         self.source = source
+        self.furniture_classes = furniture_classes
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
         self.stack: list[str] = []
         self.skip_depth = 0
@@ -81,7 +92,7 @@ class _VisibleText(HTMLParser):
         attributes = dict(attrs)
         hidden = "hidden" in attributes or attributes.get("aria-hidden") == "true" \
             or attributes.get("role") in ("navigation", "banner", "contentinfo") \
-            or _is_furniture_block(attributes)
+            or (self.furniture_classes and _is_furniture_block(tag, attributes))
         skip = tag in SKIP or hidden or (tag == "header" and not self._inside("article", "main"))
         if self.skip_depth:
             if tag not in VOID:
@@ -188,18 +199,94 @@ def _decode_html(raw: bytes, encoding: str | None) -> Decoded:
     return decode_bytes(raw)
 
 
-def read_html(raw: bytes, encoding: str | None = None) -> SourceDocument:
-    """Decode an HTML file and extract its visible text blocks."""
-    return html_document(_decode_html(raw, encoding))
+def read_html(raw: bytes, encoding: str | None = None, settings: IngestSettings | None = None) -> SourceDocument:
+    """Decode an HTML file and extract its main text blocks."""
+    settings = settings or IngestSettings()
+    return html_document(_decode_html(raw, encoding), settings.html_extractor)
 
 
-def html_document(decoded: Decoded) -> SourceDocument:
-    """Extract the visible text blocks of decoded HTML."""
-    parser = _VisibleText(decoded.text)
-    parser.feed(decoded.text)
+def html_document(decoded: Decoded, extractor: str = "builtin") -> SourceDocument:
+    """Extract the main text blocks of decoded HTML, with offsets into the markup.
+
+    `builtin`: every visible block except page furniture (by tag, role and class words).
+    `trafilatura`: trafilatura decides what the main text is; our parser supplies the
+    blocks and their offsets, and keeps the blocks trafilatura kept. When it finds no main
+    text, the visible blocks are kept and a note says so: a page is never dropped whole.
+    """
+    if extractor == "trafilatura":
+        lines = _visible_lines(decoded.text, furniture_classes=False)
+        main = _trafilatura_text(decoded.text)
+        kept = _kept_lines(lines, main) if main else []
+        if any(ln.kind != BLANK for ln in kept):
+            return SourceDocument(decoded.text, "html", decoded.encoding, kept, wrapped=False)
+        notes = ("trafilatura found no main text in the page: every visible block was kept",)
+        lines = _visible_lines(decoded.text, furniture_classes=True)
+        return SourceDocument(decoded.text, "html", decoded.encoding, lines, wrapped=False, notes=notes)
+    return SourceDocument(decoded.text, "html", decoded.encoding, _visible_lines(decoded.text, True), wrapped=False)
+
+
+def _visible_lines(text: str, furniture_classes: bool) -> list[Line]:
+    parser = _VisibleText(text, furniture_classes)
+    parser.feed(text)
     parser.close()
     lines = list(parser.lines)
     while lines and lines[0].kind == BLANK:
         lines.pop(0)
-    return SourceDocument(decoded.text, "html", decoded.encoding, lines, wrapped=False)
+    return lines
 
+
+def _trafilatura_text(text: str) -> str:
+    import logging
+
+    import trafilatura
+
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    try:
+        return trafilatura.extract(text, output_format="txt", include_tables=True, include_comments=False,
+                                   deduplicate=False, favor_precision=False, with_metadata=False) or ""
+    except Exception:  # noqa: BLE001 - a library failure falls back to the visible blocks
+        return ""
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.replace("|", " ").split()).casefold()
+
+
+MIN_LONG_LINE = 40
+MIN_WORD_SHARE = 0.8
+WORDS = re.compile(r"\w+")
+
+
+def _kept_lines(lines: list[Line], main: str) -> list[Line]:
+    """Our blocks that are trafilatura's main text.
+
+    A short block (a heading, a list item) must equal one of trafilatura's lines; a long one
+    must have at least 80 % of its words among trafilatura's words not yet used by earlier
+    blocks (the two parsers clean differently: footnote marks, entities, spacing). Blank
+    separators are kept between kept blocks.
+    """
+    main_lines = {_normal(line.lstrip("-•* ")) for line in main.splitlines() if line.strip()}
+    available = Counter(w.casefold() for w in WORDS.findall(main))
+    kept: list[Line] = []
+    for line in lines:
+        if line.kind == BLANK:
+            if kept and kept[-1].kind != BLANK:
+                kept.append(line)
+            continue
+        key = _normal(line.text.text)
+        if not key:
+            continue
+        words = [w.casefold() for w in WORDS.findall(line.text.text)]
+        if key in main_lines:
+            keep = True
+        elif len(key) >= MIN_LONG_LINE and words:
+            found = Counter(words) & available
+            keep = sum(found.values()) >= MIN_WORD_SHARE * len(words)
+        else:
+            keep = False
+        if keep:
+            available -= Counter(words)
+            kept.append(line)
+    while kept and kept[-1].kind == BLANK:
+        kept.pop()
+    return kept

@@ -49,6 +49,8 @@ def build(inputs: ReportInputs, ctx: CorpusContext, settings: ReportSettings) ->
         "n_words": int(p["n_words"].sum()),
         "n_languages": len(ctx.languages),
         "n_skipped": len(skipped),
+        "n_ocr_passages": int(inputs.ingest_report.get("ocr_passages") or 0),
+        "n_ocr_documents": int(inputs.ingest_report.get("ocr_documents") or 0),
         "per_group": per_group,
         "per_lang": per_lang.to_dict("records"),
         "lang_by_group": lang_by_group.to_dict("records"),
