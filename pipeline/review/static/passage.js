@@ -167,9 +167,14 @@
     return new Promise((resolve) => {
       document.getElementById("confirm-cancel").onclick = () => dialog.close("cancel");
       document.getElementById("confirm-form").onsubmit = () => { dialog.returnValue = "ok"; };
+      // Enter confirms wherever the focus is (browsers differ in what a re-opened dialog focuses).
+      dialog.onkeydown = (e) => {
+        if (e.key === "Enter") { e.preventDefault(); e.stopPropagation(); dialog.close("ok"); }
+      };
       dialog.onclose = () => resolve(dialog.returnValue === "ok");
       dialog.returnValue = "";
       dialog.showModal();
+      document.getElementById("confirm-ok").focus();
     });
   }
 
