@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_entities.py [--part seed|factru|speed|all] [--speed-passages N]
 
 1. seed: the real stage (ingest → language → entities) on corpus/, scored per document against
-   data/seed_gold/entities.jsonl (entity level; see pipeline/entities/seed_eval.py).
+   data/seed_gold/entities.jsonl (entity level; see pipeline/evaluation/seed_eval.py).
 2. factru: Russian NER on the factRuEval-2016 dev set (PER, ORG, LOC; LocOrg counts as LOC), in
    the naeval protocol (natasha's own benchmark: gold Person = the whole object, Org = its
    `org_name` spans, Location/LocOrg = `loc_name` spans, nested spans dropped, scored per token;
@@ -53,7 +53,7 @@ def bench_seed(gazetteer: str | None = None) -> None:
     import pandas as pd
 
     from pipeline.atomic import write_parquet
-    from pipeline.entities.seed_eval import LABELS, read_seed_gold, score_corpus
+    from pipeline.evaluation.seed_eval import LABELS, read_seed_gold, score_corpus
     from pipeline.entities.stage import run_entities
     from pipeline.ingest.settings import IngestSettings
     from pipeline.ingest.stage import ingest_corpus
@@ -107,7 +107,7 @@ def _seed_second_pass(entities) -> None:  # noqa: ANN001
     """Scores against the second, independent pass (a TEST set), with document bootstrap intervals."""
     import random
 
-    from pipeline.entities.seed_eval import LABELS, pass_agreement, read_seed_gold, score_corpus
+    from pipeline.evaluation.seed_eval import LABELS, pass_agreement, read_seed_gold, score_corpus
 
     first = read_seed_gold(REPO / "data/seed_gold/entities.jsonl")
     second = read_seed_gold(REPO / "data/seed_gold/entities_pass2.jsonl")
@@ -145,7 +145,7 @@ def bench_english() -> None:
     """English PERSON, exact spans, on news the English rules were not written on (data/en_news_gold)."""
     import spacy
 
-    from pipeline.entities.span_gold import (
+    from pipeline.evaluation.span_gold import (
         bootstrap_diff,
         bootstrap_f1,
         count_document,
@@ -229,7 +229,7 @@ def bench_agreements() -> None:
 def bench_citations() -> None:
     """The citation parser alone on the citation gold (test and dev)."""
     from pipeline.entities.citations import citation_people
-    from pipeline.entities.span_gold import bootstrap_f1, count_document, prf, spans_from_forms
+    from pipeline.evaluation.span_gold import bootstrap_f1, count_document, prf, spans_from_forms
 
     for split in ("test", "dev"):
         rows = [json.loads(line) for line in (REPO / f"data/citation_gold/citations_{split}.jsonl").read_text(encoding="utf-8").splitlines()]

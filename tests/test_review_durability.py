@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.review.decisions import read_jsonl
-from pipeline.review.sample_outputs import write_sample_outputs
+from pipeline.fixtures.sample_outputs import write_sample_outputs
 from pipeline.review.store import DecisionStore
 
 REPO = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ from pipeline.review.exports import (
     iob2_lines,
     labelstudio_tasks,
 )
-from pipeline.review.sample_outputs import seed_outputs
+from pipeline.fixtures.sample_outputs import seed_outputs
 from pipeline.review.store import DecisionStore
 
 

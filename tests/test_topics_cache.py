@@ -8,7 +8,7 @@ import logging
 import numpy as np
 
 from pipeline.topics.cache import EmbeddingCache, text_key
-from pipeline.topics.seed_corpus import seed_passages
+from pipeline.fixtures.seed_corpus import seed_passages
 
 PASSAGES, _ = seed_passages()
 TEXTS = PASSAGES["text"].tolist()[:12]

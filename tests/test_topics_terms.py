@@ -7,7 +7,7 @@ import pytest
 import scipy.sparse as sp
 
 from pipeline.topics import terms
-from pipeline.topics.seed_corpus import seed_passages
+from pipeline.fixtures.seed_corpus import seed_passages
 from pipeline.topics.vectorizer import make_vectorizer
 
 PASSAGES, LANGUAGES = seed_passages()

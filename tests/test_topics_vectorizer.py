@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.topics.seed_corpus import seed_passages
+from pipeline.fixtures.seed_corpus import seed_passages
 from pipeline.topics.vectorizer import make_vectorizer, stop_words, tokenize
 
 PASSAGES, LANGUAGES = seed_passages()
