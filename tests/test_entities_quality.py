@@ -23,8 +23,8 @@ def test_seed_corpus_recall_and_precision_stay_above_the_issue_floors():
 
     import pandas as pd
 
-    from pipeline.evaluation.seed_eval import read_seed_gold, score_corpus
     from pipeline.entities.stage import run_entities
+    from pipeline.evaluation.seed_eval import read_seed_gold, score_corpus
     from pipeline.ingest.settings import IngestSettings
     from pipeline.ingest.stage import ingest_corpus
     from pipeline.language.identify import LanguageIdentifier

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from pipeline.__main__ import main
+from pipeline.decisions.records import text_sha1
 from pipeline.evaluate import evaluate, match_partial, prf
-from pipeline.review.decisions import text_sha1
 from pipeline.fixtures.sample_outputs import seed_outputs, write_sample_outputs
 from pipeline.review.store import DecisionStore
 

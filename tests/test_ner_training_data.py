@@ -11,7 +11,7 @@ from pipeline.datasets.kaznerd import TaggedSentence, read_kaznerd
 from pipeline.ner_training.augment import augment, mention_inventory, replace_mentions
 from pipeline.ner_training.convert import to_doc, to_docbin, to_stanza_json
 from pipeline.ner_training.scoring import score_spans
-from pipeline.ner_training.tokenizer import tokenize_with_offsets, use_kazakh_infixes
+from pipeline.text.kk_tokenizer import tokenize_with_offsets, use_kazakh_infixes
 
 # Real KazNERD sentences (data/kaznerd/IOB2_valid.txt).
 NAZARBAYEV = TaggedSentence(

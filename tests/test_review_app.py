@@ -8,12 +8,12 @@ import re
 import pandas as pd
 import pytest
 
+from pipeline.decisions.records import mention_key, text_sha1
 from pipeline.errors import PipelineError
+from pipeline.fixtures.sample_outputs import seed_outputs
 from pipeline.review.accounts import Accounts
 from pipeline.review.app import create_app
 from pipeline.review.catalog import Catalog
-from pipeline.review.decisions import mention_key, text_sha1
-from pipeline.fixtures.sample_outputs import seed_outputs
 from pipeline.review.settings import ReviewSettings
 from pipeline.review.store import DecisionStore
 
@@ -341,7 +341,7 @@ def test_an_invalid_annotator_name_given_at_start_is_refused(seed, store):
 
 def test_a_merged_decision_whose_span_no_longer_matches_is_not_shown_as_added(seed, store):
     """The app and the pipeline judge a decision from a merged decisions.jsonl alike."""
-    from pipeline.review.apply import apply_decisions
+    from pipeline.decisions.apply import apply_decisions
 
     passages, entities = seed
     p = passage_with(seed, "Tokayev graduated")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline.review.apply import apply_decisions
-from pipeline.review.decisions import text_sha1
+from pipeline.decisions.apply import apply_decisions
+from pipeline.decisions.records import text_sha1
 from pipeline.fixtures.sample_outputs import seed_outputs
 from pipeline.review.store import DecisionStore
 

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from werkzeug.serving import make_server
 
+from pipeline.decisions.records import text_sha1
+from pipeline.fixtures.sample_outputs import seed_outputs
 from pipeline.review.accounts import Accounts
 from pipeline.review.app import create_app
 from pipeline.review.catalog import Catalog
-from pipeline.review.decisions import text_sha1
-from pipeline.fixtures.sample_outputs import seed_outputs
 from pipeline.review.settings import ReviewSettings
 from pipeline.review.store import DecisionStore
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from pipeline.__main__ import main
-from pipeline.review.decisions import read_jsonl, text_sha1
+from pipeline.decisions.records import read_jsonl, text_sha1
 from pipeline.fixtures.sample_outputs import write_sample_outputs
 from pipeline.review.store import DecisionStore
 

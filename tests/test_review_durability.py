@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.review.decisions import read_jsonl
+from pipeline.decisions.records import read_jsonl
 from pipeline.fixtures.sample_outputs import write_sample_outputs
 from pipeline.review.store import DecisionStore
 

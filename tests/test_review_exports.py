@@ -6,9 +6,10 @@ import json
 
 import pytest
 
+from pipeline.decisions.records import text_sha1
 from pipeline.errors import PipelineError
+from pipeline.fixtures.sample_outputs import seed_outputs
 from pipeline.review.catalog import Catalog
-from pipeline.review.decisions import text_sha1
 from pipeline.review.exports import (
     decisions_from_labelstudio,
     export_conll,
@@ -17,7 +18,6 @@ from pipeline.review.exports import (
     iob2_lines,
     labelstudio_tasks,
 )
-from pipeline.fixtures.sample_outputs import seed_outputs
 from pipeline.review.store import DecisionStore
 
 

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
+from pipeline.decisions.records import text_sha1
 from pipeline.errors import PipelineError
-from pipeline.review.decisions import text_sha1
 from pipeline.review.jsonl_sync import JsonlSync
 from pipeline.review.store import DecisionStore, StoreBusyError
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.decisions.records import latest_per_mention, mention_key, text_sha1
 from pipeline.review.adjudication import disagreement_rows, resolution_batch
-from pipeline.review.decisions import latest_per_mention, mention_key, text_sha1
 from pipeline.review.rules import RuleError, build_decision, review_batch, undo_decision
 from pipeline.review.state import passage_state
 

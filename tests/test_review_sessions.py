@@ -7,10 +7,10 @@ import re
 
 import pytest
 
+from pipeline.fixtures.sample_outputs import seed_outputs
 from pipeline.review.accounts import Accounts
 from pipeline.review.app import create_app
 from pipeline.review.catalog import Catalog
-from pipeline.fixtures.sample_outputs import seed_outputs
 from pipeline.review.settings import ReviewSettings
 from pipeline.review.store import DecisionStore
 

@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
+from pipeline.decisions.records import read_jsonl, text_sha1
 from pipeline.errors import PipelineError
-from pipeline.review.decisions import read_jsonl, text_sha1
 from pipeline.review.store import ConflictError, DecisionStore, StoreBusyError
 
 TEXT = "Head of Department of the Moscow State Institute of International Relations (MGIMO) MFA of Russia"

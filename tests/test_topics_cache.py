@@ -7,8 +7,8 @@ import logging
 
 import numpy as np
 
-from pipeline.topics.cache import EmbeddingCache, text_key
 from pipeline.fixtures.seed_corpus import seed_passages
+from pipeline.topics.cache import EmbeddingCache, text_key
 
 PASSAGES, _ = seed_passages()
 TEXTS = PASSAGES["text"].tolist()[:12]

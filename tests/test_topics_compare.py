@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from pipeline.errors import PipelineError
-from pipeline.topics import compare
 from pipeline.fixtures.seed_corpus import seed_passages
+from pipeline.topics import compare
 from pipeline.topics.settings import CompareSettings
 from pipeline.topics.vectorizer import make_vectorizer
 

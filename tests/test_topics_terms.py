@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from pipeline.topics import terms
 from pipeline.fixtures.seed_corpus import seed_passages
+from pipeline.topics import terms
 from pipeline.topics.vectorizer import make_vectorizer
 
 PASSAGES, LANGUAGES = seed_passages()

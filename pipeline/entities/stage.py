@@ -228,10 +228,10 @@ def _row_groups(path: Path) -> Iterator[pd.DataFrame]:
 
 
 def _apply_review(machine: Path, passages: Path, decisions: Path) -> tuple[pd.DataFrame, list[dict]]:
-    # The review package works on whole frames; reviewed corpora are the annotated ones, small
+    # Applying decisions works on whole frames; reviewed corpora are the annotated ones, small
     # next to the corpora the streaming path above is for.
     entities = pd.read_parquet(machine)
-    from pipeline.review.apply import apply_decisions  # the review package is optional at import time
+    from pipeline.decisions.apply import apply_decisions  # only runs when a decisions file exists
 
     passage_frame = pd.read_parquet(passages)
     reviewed, orphaned = apply_decisions(entities, passage_frame, decisions)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline.entities.mention import Mention
 from pipeline.errors import PipelineError
-from pipeline.ner_training.tokenizer import tokenize_with_offsets
+from pipeline.text.kk_tokenizer import tokenize_with_offsets
 
 MODEL_FILE = "kk_nertagger.pt"
 REBUILD_HINT = "Rebuild it with `python -m pipeline train-kk-stanza` (or `dvc repro train_kk_stanza`)."

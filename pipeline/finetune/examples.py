@@ -53,8 +53,8 @@ def to_model_spans(spans: list[tuple[int, int, str]]) -> tuple[Span, ...]:
 def reviewed_examples(passages: pd.DataFrame, machine: pd.DataFrame, decisions_path: str | os.PathLike[str],
                       lang: str) -> list[Example]:
     """Every passage in `lang` someone marked reviewed, with its mentions after review."""
-    from pipeline.review.apply import apply_decisions, reviewed_passage_ids
-    from pipeline.review.decisions import read_jsonl
+    from pipeline.decisions.apply import apply_decisions, reviewed_passage_ids
+    from pipeline.decisions.records import read_jsonl
 
     decisions = read_jsonl(decisions_path)
     if not decisions:

@@ -101,7 +101,7 @@ def train_spacy_ner(settings: SpacyNerSettings, dev_only: bool = False) -> dict[
     from spacy.training.loop import train as train_loop
     from spacy.util import fix_random_seed, load_config
 
-    from pipeline.ner_training.tokenizer import use_kazakh_infixes
+    from pipeline.text.kk_tokenizer import use_kazakh_infixes
 
     if settings.embed not in ("multihash", "chars"):
         raise PipelineError(f"params.yaml: ner_train_kk.embed must be 'multihash' or 'chars' (got {settings.embed!r}).")

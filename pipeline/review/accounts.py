@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from pipeline.decisions.records import ANNOTATOR_NAME
 from pipeline.errors import PipelineError
-from pipeline.review.decisions import ANNOTATOR_NAME
 from pipeline.review.store import DecisionStore, utc_now
 
 ROLES = ("annotator", "adjudicator")

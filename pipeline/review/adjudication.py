@@ -12,7 +12,7 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
-from pipeline.review.decisions import effective, latest_per_mention, mention_key, text_sha1
+from pipeline.decisions.records import effective, latest_per_mention, mention_key, text_sha1
 
 Span = tuple[int, int, str]
 

@@ -20,11 +20,11 @@ from typing import Any
 from flask import Flask, Response, redirect, request, session
 from werkzeug.exceptions import HTTPException
 
+from pipeline.decisions.records import KNOWN_LABELS
 from pipeline.errors import PipelineError
 from pipeline.review import security
 from pipeline.review.accounts import Accounts
 from pipeline.review.catalog import Catalog
-from pipeline.review.decisions import KNOWN_LABELS
 from pipeline.review.jsonl_sync import JsonlSync
 from pipeline.review.rules import RuleError
 from pipeline.review.settings import ReviewSettings

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.review.decisions import mention_key
+from pipeline.decisions.records import mention_key
 from pipeline.stage_inputs import read_stage_output
 
 SCHEMA = """

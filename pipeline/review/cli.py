@@ -261,7 +261,7 @@ def users_cmd(args: argparse.Namespace) -> int:
 def _merge_text_export(store: Any, path: str) -> int:
     """Add decisions found in decisions.jsonl but not in the store (a fresh clone, or decisions
     pulled from a colleague through git); returns how many were new."""
-    from pipeline.review.decisions import read_jsonl
+    from pipeline.decisions.records import read_jsonl
 
     return store.import_decisions(read_jsonl(path))
 
@@ -270,8 +270,8 @@ def export(args: argparse.Namespace) -> int:
     """Write decisions.jsonl and the requested exports (from the store, or only from the jsonl)."""
     import tempfile
 
+    from pipeline.decisions.records import read_jsonl
     from pipeline.review import exports
-    from pipeline.review.decisions import read_jsonl
     from pipeline.review.store import DecisionStore
 
     settings = _settings(args)
@@ -326,7 +326,7 @@ def import_ls(args: argparse.Namespace) -> int:
 
 def restore(args: argparse.Namespace) -> int:
     """Rebuild a database from the text export (decisions already there are kept)."""
-    from pipeline.review.decisions import read_jsonl
+    from pipeline.decisions.records import read_jsonl
     from pipeline.review.store import DecisionStore
 
     decisions = read_jsonl(args.file)

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import atomic
+from pipeline.decisions.records import ANNOTATOR_NAME, mention_key, reviewers, text_sha1
 from pipeline.errors import PipelineError
 from pipeline.review.catalog import Catalog
-from pipeline.review.decisions import ANNOTATOR_NAME, mention_key, reviewers, text_sha1
 from pipeline.review.state import passage_state, span_of
 from pipeline.review.store import DecisionStore, utc_now
 

@@ -10,7 +10,7 @@ import re
 import uuid
 from typing import Any
 
-from pipeline.review.decisions import MAX_NAME_CHARS, check_span, mention_key, text_sha1
+from pipeline.decisions.records import MAX_NAME_CHARS, check_span, mention_key, text_sha1
 from pipeline.review.state import span_of
 
 DECIDE_ACTIONS = ("accept", "reject", "relabel", "respan", "link", "add")

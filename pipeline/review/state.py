@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.review.decisions import KNOWN_LABELS, decision_problem, latest_per_mention
+from pipeline.decisions.records import KNOWN_LABELS, decision_problem, latest_per_mention
 
 SPAN_KEYS = ("start", "end", "label", "text", "canonical_id", "canonical_name")
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import atomic
+from pipeline.decisions.records import ACTIONS, sort_key, to_json_line
 from pipeline.errors import PipelineError
-from pipeline.review.decisions import ACTIONS, sort_key, to_json_line
 
 SCHEMA_VERSION = 2
 SCHEMA = """

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from pipeline.review.decisions import reviewers
+from pipeline.decisions.records import reviewers
 from pipeline.review.queues import ORDERS, needs_review_predicate
 from pipeline.review.rules import RuleError
 from pipeline.review.state import passage_state, usable

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.review.decisions import (
+from pipeline.decisions.records import (
     KNOWN_LABELS,
     decision_problem,
     effective,
