@@ -20,7 +20,8 @@ import pandas as pd
 
 from pipeline import atomic
 from pipeline.config import stage_settings
-from pipeline.stage_inputs import read_stage_output
+from pipeline.outputs import DECISIONS_FILE, default_path
+from pipeline.stage_inputs import read_output
 
 Span = tuple[str, int, int, str]  # passage_id, start, end, label
 
@@ -29,11 +30,11 @@ Span = tuple[str, int, int, str]  # passage_id, start, end, label
 class EvaluateSettings:
     """Inputs and output of the evaluate stage."""
 
-    machine: str = "outputs/entities_machine.parquet"
-    passages: str = "outputs/passages.parquet"
-    languages: str = "outputs/languages.parquet"
-    decisions: str = "corpus/annotations/decisions.jsonl"
-    out: str = "outputs/metrics.json"
+    machine: str = default_path("entities_machine")
+    passages: str = default_path("passages")
+    languages: str = default_path("languages")
+    decisions: str = DECISIONS_FILE
+    out: str = default_path("metrics")
     focus_labels: list[str] = field(default_factory=lambda: ["UNIVERSITY", "PERSON", "AGREEMENT"])
 
 
@@ -132,11 +133,11 @@ def evaluate(machine: pd.DataFrame, passages: pd.DataFrame, decisions_path: str 
 
 
 def _passages_with_lang(settings: EvaluateSettings) -> pd.DataFrame:
-    passages = read_stage_output(settings.passages, "ingest", ("passage_id",), what="passages")
+    passages = read_output("passages", settings.passages, ("passage_id",))
     if "lang" not in passages.columns:
         langs = Path(settings.languages)
         if langs.exists():
-            passages = passages.merge(pd.read_parquet(langs)[["passage_id", "lang"]], on="passage_id", how="left")
+            passages = passages.merge(read_output("languages", langs, columns=("passage_id", "lang")), on="passage_id", how="left")
         else:
             passages["lang"] = "und"
     passages["lang"] = passages["lang"].fillna("und").replace("", "und")
@@ -149,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
     for name in ("machine", "decisions", "out"):
         if getattr(args, name, None):
             setattr(settings, name, getattr(args, name))
-    machine = read_stage_output(settings.machine, "entities", ("passage_id", "start", "end", "label"),
+    machine = read_output("entities_machine", settings.machine, ("passage_id", "start", "end", "label"),
                                 what="machine mentions (the entities before review decisions are applied)")
     metrics = evaluate(machine, _passages_with_lang(settings), settings.decisions, settings.focus_labels)
     atomic.write_json(settings.out, metrics)

@@ -7,6 +7,7 @@ import sys
 
 from pipeline.config import load_params, stage_settings
 from pipeline.entities.settings import EntitiesSettings
+from pipeline.outputs import default_path
 
 
 def register(subparsers) -> None:  # noqa: ANN001 (argparse's private subparsers type)
@@ -22,18 +23,18 @@ def register(subparsers) -> None:  # noqa: ANN001 (argparse's private subparsers
             "Settings: params.yaml section `entities`."
         ),
     )
-    stage.add_argument("--passages", default="outputs/passages.parquet", help="ingest output (default: %(default)s)")
-    stage.add_argument("--languages", default="outputs/languages.parquet",
+    stage.add_argument("--passages", default=default_path("passages"), help="ingest output (default: %(default)s)")
+    stage.add_argument("--languages", default=default_path("languages"),
                        help="language stage output (default: %(default)s)")
     stage.add_argument("--decisions", default="corpus/annotations/decisions.jsonl",
                        help="reviewed decisions, applied when the file exists (default: %(default)s)")
-    stage.add_argument("--out", default="outputs/entities.parquet",
+    stage.add_argument("--out", default=default_path("entities"),
                        help="mentions after review (default: %(default)s)")
-    stage.add_argument("--machine-out", default="outputs/entities_machine.parquet",
+    stage.add_argument("--machine-out", default=default_path("entities_machine"),
                        help="mentions before review (default: %(default)s)")
-    stage.add_argument("--summary", default="outputs/entity_summary.parquet",
+    stage.add_argument("--summary", default=default_path("entity_summary"),
                        help="one row per canonical entity (default: %(default)s)")
-    stage.add_argument("--skipped", default="outputs/entities_skipped.json",
+    stage.add_argument("--skipped", default=default_path("entities_skipped"),
                        help="passages no backend covers, orphaned decisions (default: %(default)s)")
     stage.add_argument("--params", default="params.yaml", help="settings file (default: %(default)s)")
     stage.set_defaults(func=run_stage_command)

@@ -32,7 +32,8 @@ from pipeline.entities.merge import EntityMention
 from pipeline.entities.sections import references_start
 from pipeline.entities.settings import EntitiesSettings
 from pipeline.errors import PipelineError
-from pipeline.stage_inputs import read_stage_output
+from pipeline.outputs import output
+from pipeline.stage_inputs import read_output
 
 ENTITY_SCHEMA = pa.schema([
     ("passage_id", pa.string()), ("doc_id", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
@@ -66,7 +67,7 @@ class StageResult:
 
 
 def _read_languages(path: Path) -> dict[str, tuple[str, str]]:
-    frame = read_stage_output(path, "language", columns=("passage_id", "lang", "segments"),
+    frame = read_output("languages", path, columns=("passage_id", "lang", "segments"),
                               what="language labels (the entities stage routes each passage by its language)")
     return {pid: (str(lang or "und"), str(seg or "[]"))
             for pid, lang, seg in zip(frame["passage_id"], frame["lang"], frame["segments"], strict=True)}
@@ -74,17 +75,17 @@ def _read_languages(path: Path) -> dict[str, tuple[str, str]]:
 
 def _passage_batches(path: Path, size: int) -> Iterator[pd.DataFrame]:
     if not path.exists():
-        raise PipelineError(f"{path}: not found. Run `python -m pipeline ingest` (or `dvc repro ingest`) first.")
+        raise PipelineError(f"{path}: not found. Run {output('passages').rerun()} first.")
     try:
         pf = pq.ParquetFile(path)
     except Exception as exc:
         raise PipelineError(f"{path}: not a readable Parquet file ({exc}). Rebuild it with "
-                            "`python -m pipeline ingest`.") from exc
+                            f"{output('passages').rerun()}.") from exc
     names = set(pf.schema_arrow.names)
     missing = [c for c in _PASSAGE_COLUMNS if c not in names]
     if missing:
         raise PipelineError(f"{path}: missing column(s) {missing} (see docs/DATA_CONTRACTS.md). "
-                            "Rebuild it with `python -m pipeline ingest`.")
+                            f"Rebuild it with {output('passages').rerun()}.")
     columns = _PASSAGE_COLUMNS + [c for c in ("offset_map", "source_start") if c in names]
     for batch in pf.iter_batches(batch_size=size, columns=columns):
         yield batch.to_pandas()

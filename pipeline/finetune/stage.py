@@ -24,15 +24,16 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import atomic
+from pipeline.outputs import default_path
 
 
 @dataclass(frozen=True)
 class FinetuneSettings:
     """`finetune_kk` section of params.yaml."""
 
-    base: str = "models/kk_ner"
-    output: str = "outputs/models/kk_ner_reviewed"
-    metrics: str = "outputs/finetune_kk_metrics.json"
+    base: str = default_path("kk_ner")
+    output: str = default_path("kk_ner_reviewed")
+    metrics: str = default_path("finetune_kk_metrics")
     lang: str = "kk"
     decisions: str = "corpus/annotations/decisions.jsonl"
     outputs: str = "outputs"

@@ -10,6 +10,7 @@ from pathlib import Path
 from pipeline.config import stage_settings
 from pipeline.errors import PipelineError
 from pipeline.ingest.settings import IngestSettings
+from pipeline.outputs import default_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,9 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument("--corpus", default="corpus", help="corpus directory holding metadata.csv (default: corpus)")
-    parser.add_argument("--out", default="outputs/passages.parquet",
+    parser.add_argument("--out", default=default_path("passages"),
                         help="passages table to write (default: outputs/passages.parquet)")
-    parser.add_argument("--report", default="outputs/ingest_report.json",
+    parser.add_argument("--report", default=default_path("ingest_report"),
                         help="report of counts and skipped documents (default: outputs/ingest_report.json)")
     parser.add_argument("--params", default="params.yaml", help="parameters file (default: params.yaml)")
     parser.set_defaults(func=run)

@@ -12,6 +12,7 @@ from pipeline.config import load_params, stage_settings
 from pipeline.errors import PipelineError
 from pipeline.language.detectors import DETECTOR_NAMES
 from pipeline.language.settings import LanguageSettings
+from pipeline.outputs import default_path
 
 LINES_PER_BATCH = 5000
 
@@ -28,9 +29,9 @@ def register(subparsers) -> None:
             "Settings: params.yaml section `language`."
         ),
     )
-    stage.add_argument("--passages", default="outputs/passages.parquet", help="ingest output (default: %(default)s)")
-    stage.add_argument("--out", default="outputs/languages.parquet", help="one row per passage (default: %(default)s)")
-    stage.add_argument("--metrics", default="outputs/language_metrics.json", help="DVC metrics file (default: %(default)s)")
+    stage.add_argument("--passages", default=default_path("passages"), help="ingest output (default: %(default)s)")
+    stage.add_argument("--out", default=default_path("languages"), help="one row per passage (default: %(default)s)")
+    stage.add_argument("--metrics", default=default_path("language_metrics"), help="DVC metrics file (default: %(default)s)")
     stage.add_argument("--params", default="params.yaml", help="settings file (default: %(default)s)")
     stage.set_defaults(func=run_stage_command)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from pipeline.outputs import default_path
 from pipeline.report.build import build_report
 
 
@@ -27,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument("--outputs", default="outputs", help="directory of upstream outputs (default: outputs)")
-    parser.add_argument("--out", default="outputs/report", help="report directory to write (default: outputs/report)")
+    parser.add_argument("--out", default=default_path("report"), help="report directory to write (default: %(default)s)")
     parser.add_argument("--params", default="params.yaml", help="parameters file (section 'report'; default: params.yaml)")
     parser.add_argument("--root", default=".", help="repository root, for dvc.yaml/dvc.lock and git (default: .)")
     parser.add_argument("--allow-stale", action="store_true",

@@ -1,11 +1,14 @@
-"""Which upstream outputs the report reads, which stage makes each, and what they must contain.
+"""Which upstream outputs the report reads, and whether each is required.
 
-The column lists follow docs/DATA_CONTRACTS.md; upstream stages may add columns, never drop these.
+Paths, producing stages and columns come from pipeline/outputs.py (declared once for every reader);
+this module only says which of them the report needs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from pipeline.outputs import OUTPUT, STAGE_READS, TOPIC_TABLES
 
 
 @dataclass(frozen=True)
@@ -14,53 +17,44 @@ class InputSpec:
 
     key: str  # name inside `ReportInputs`
     path: str  # relative to the outputs directory (or to the repo root when `from_root`)
-    stage: str  # the DVC stage that writes it (default name; dvc.yaml overrides when present)
+    stage: str  # the DVC stage that writes it
     columns: tuple[str, ...] = ()  # required columns (parquet) or keys (json)
     required: bool = True
     from_root: bool = False
     alternatives: tuple[str, ...] = ()  # other places the same output has lived; the first that exists wins
 
 
+def _spec(key: str, required: bool = True, alternatives: tuple[str, ...] = ()) -> InputSpec:
+    out = OUTPUT[key]
+    rel = out.in_outputs
+    return InputSpec(key, rel if rel is not None else out.path, out.stage, out.columns, required,
+                     from_root=rel is None, alternatives=alternatives)
+
+
 INPUTS: tuple[InputSpec, ...] = (
-    InputSpec("passages", "passages.parquet", "ingest",
-              ("doc_id", "passage_id", "passage_index", "text", "n_chars", "n_words", "title")),
-    InputSpec("ingest_report", "ingest_report.json", "ingest", ("documents", "passages", "skipped")),
-    InputSpec("languages", "languages.parquet", "language", ("passage_id", "lang", "script", "confidence")),
-    InputSpec("entities", "entities.parquet", "entities",
-              ("passage_id", "doc_id", "start", "end", "text", "label", "canonical_id", "canonical_name")),
-    InputSpec("entity_summary", "entity_summary.parquet", "entities",
-              ("canonical_id", "canonical_name", "label", "mentions", "documents")),
-    InputSpec("topics", "topics/topics.parquet", "topics",
-              ("topic_id", "label", "size", "top_terms", "representative_passages")),
-    InputSpec("assignments", "topics/assignments.parquet", "topics",
-              ("passage_id", "doc_id", "topic_id", "probability", "lang")),
-    InputSpec("prevalence", "topics/prevalence.parquet", "topics",
-              ("group_column", "group", "topic_id", "prevalence", "ci_low", "ci_high", "n_docs", "n_passages")),
-    InputSpec("differences", "topics/differences.parquet", "topics",
-              ("group_column", "group_a", "group_b", "topic_id", "diff", "ci_low", "ci_high", "distinguishable")),
-    InputSpec("distinctive_terms", "topics/distinctive_terms.parquet", "topics",
-              ("group_column", "group", "term", "lang", "score", "count")),
-    InputSpec("topic_group_terms", "topics/topic_group_terms.parquet", "topics", ("topic_id", "group", "terms")),
-    InputSpec("entity_emphasis", "topics/entity_emphasis.parquet", "topics",
-              ("group_column", "group", "label", "canonical_id", "canonical_name", "mentions", "documents", "share")),
-    InputSpec("groups", "topics/groups.json", "topics", ("group_column", "groups")),
-    InputSpec("topic_metrics", "topic_metrics.json", "topics", required=False),
-    InputSpec("metrics", "metrics.json", "evaluate", required=False),
-    InputSpec("language_metrics", "language_metrics.json", "language", required=False),
-    InputSpec("kk_ner_metrics", "models/kk_ner_metrics.json", "train_kk_ner", required=False, from_root=True,
-              alternatives=("models/kk_ner/metrics.json",)),
-    InputSpec("kk_ner_stanza_metrics", "models/kk_ner_stanza_metrics.json", "train_kk_ner_stanza", required=False,
-              from_root=True),
+    *(_spec(key) for key in ("passages", "ingest_report", "languages", "entities", "entity_summary")),
+    *(_spec(key) for key in TOPIC_TABLES),
+    _spec("groups"),
+    _spec("topic_metrics", required=False),
+    _spec("metrics", required=False),
+    _spec("language_metrics", required=False),
+    _spec("kk_ner_metrics", required=False, alternatives=("models/kk_ner/metrics.json",)),
+    _spec("kk_ner_stanza_metrics", required=False),
 )
 
 SPEC_BY_KEY = {spec.key: spec for spec in INPUTS}
 
+
+def _dep(key: str) -> str:
+    """A stage input as the freshness check's default graph writes it: `{out}` is the outputs directory."""
+    if key not in OUTPUT:
+        return key  # a source path (corpus/...)
+    rel = OUTPUT[key].in_outputs
+    return "{out}/" + rel if rel is not None else OUTPUT[key].path
+
+
 # Without dvc.yaml, this is how stages depend on each other (paths relative to the repo root,
 # `{out}` is the outputs directory). Used to tell whether an output is older than its inputs.
 DEFAULT_STAGE_DEPS: dict[str, tuple[str, ...]] = {
-    "ingest": ("corpus/metadata.csv", "corpus/documents"),
-    "language": ("{out}/passages.parquet",),
-    "entities": ("{out}/passages.parquet", "{out}/languages.parquet", "corpus/annotations/decisions.jsonl"),
-    "topics": ("{out}/passages.parquet", "{out}/languages.parquet", "{out}/entities.parquet"),
-    "evaluate": ("{out}/entities.parquet", "corpus/annotations/decisions.jsonl"),
+    stage: tuple(_dep(key) for key in keys) for stage, keys in STAGE_READS.items() if stage != "report"
 }

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.errors import PipelineError
+from pipeline.outputs import STAGE_COMMANDS, rerun
 from pipeline.report.freshness import find_stale
 from pipeline.report.inputs import INPUTS, InputSpec
 
@@ -70,7 +71,7 @@ def shown_path(path: Path, root: Path) -> str:
 
 
 def _rerun(spec: InputSpec) -> str:
-    return f"run `dvc repro {spec.stage}` (or `python -m pipeline {spec.stage}`)"
+    return f"run {rerun(spec.stage)}"
 
 
 def _read(spec: InputSpec, path: Path) -> Any:
@@ -136,8 +137,8 @@ def load_inputs(outputs_dir: str | Path, root: str | Path = ".", *, allow_stale:
             if spec.required:
                 absent_required = True
             else:
-                missing_optional[spec.key] = (f"not available: run `dvc repro {spec.stage}` to produce "
-                                              f"{shown_path(path, root)}")
+                missing_optional[spec.key] = (f"not available: run `dvc repro {spec.stage}` (or `python -m pipeline "
+                                              f"{STAGE_COMMANDS[spec.stage]}`) to produce {shown_path(path, root)}")
             continue
         value = _read(spec, path)
         _check_columns(spec, path, value)

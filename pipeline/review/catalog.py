@@ -17,7 +17,8 @@ from typing import Any
 import pandas as pd
 
 from pipeline.decisions.records import mention_key
-from pipeline.stage_inputs import read_stage_output
+from pipeline.outputs import OUTPUT
+from pipeline.stage_inputs import read_output
 
 SCHEMA = """
 CREATE TABLE documents (doc_id TEXT PRIMARY KEY, title TEXT, year TEXT, partner TEXT, perspective TEXT,
@@ -47,20 +48,20 @@ def load_outputs(outputs: str | os.PathLike[str]) -> tuple[pd.DataFrame, pd.Data
     `entities.parquet` minus rows the review itself produced.
     """
     out = Path(outputs)
-    passages = read_stage_output(out / "passages.parquet", "ingest", ("doc_id", "passage_id", "passage_index", "text"),
+    passages = read_output("passages", out / OUTPUT["passages"].name, ("doc_id", "passage_id", "passage_index", "text"),
                                  what="passages (or point --outputs at the directory holding them)")
     if "lang" not in passages.columns:
-        langs_path = out / "languages.parquet"
+        langs_path = out / OUTPUT["languages"].name
         if langs_path.exists():
-            langs = read_stage_output(langs_path, "language", ("passage_id", "lang"))[["passage_id", "lang"]]
+            langs = read_output("languages", langs_path, columns=("passage_id", "lang"))
             passages = passages.merge(langs, on="passage_id", how="left")
         passages["lang"] = passages.get("lang", pd.Series("", index=passages.index)).fillna("")
-    machine_path = out / "entities_machine.parquet"
+    machine_path = out / OUTPUT["entities_machine"].name
     columns = ("passage_id", "start", "end", "text", "label")
     if machine_path.exists():
-        entities = read_stage_output(machine_path, "entities", columns)
-    elif (out / "entities.parquet").exists():
-        entities = read_stage_output(out / "entities.parquet", "entities", columns)
+        entities = read_output("entities_machine", machine_path, columns)
+    elif (out / OUTPUT["entities"].name).exists():
+        entities = read_output("entities", out / OUTPUT["entities"].name, columns)
         if "backend" in entities.columns:
             entities = entities[entities["backend"] != "review"]
     else:
@@ -80,7 +81,7 @@ def load_uncertainty(path: str | os.PathLike[str]) -> dict[str, float]:
     p = Path(path)
     if not p.exists():
         return {}
-    frame = read_stage_output(p, "review_queue", ("passage_id", "uncertainty"))
+    frame = read_output("uncertainty", p)
     return dict(zip(frame["passage_id"].astype(str), frame["uncertainty"].astype(float), strict=True))
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from pipeline import atomic
 from pipeline.config import stage_settings
 from pipeline.errors import PipelineError
+from pipeline.outputs import default_path
 from pipeline.review.settings import ReviewSettings
 
 FORMATS = ("jsonl", "conll", "conllu", "docbin", "labelstudio")
@@ -56,7 +57,7 @@ def register(subparsers: Any) -> None:
                        argument_default=argparse.SUPPRESS)
     _common(p, argparse.SUPPRESS)
     p.add_argument("--formats", default=",".join(FORMATS), help=f"comma-separated subset of {FORMATS}")
-    p.add_argument("--out-dir", default="outputs/review", help="where CoNLL, DocBin and Label Studio files go")
+    p.add_argument("--out-dir", default=default_path("review_exports"), help="where CoNLL, DocBin and Label Studio files go")
     p.add_argument("--from-jsonl", action="store_true", default=False,
                    help="build the exports from decisions.jsonl alone, not the database (for DVC)")
     p.set_defaults(func=export)
@@ -338,7 +339,7 @@ def restore(args: argparse.Namespace) -> int:
 
 
 def uncertainty_cmd(args: argparse.Namespace) -> int:
-    """Write outputs/review/uncertainty.parquet: machine mentions vs a second opinion per passage."""
+    """Write the review_queue stage's uncertainty.parquet: machine mentions vs a second opinion per passage."""
     from pipeline.entities.settings import EntitiesSettings
     from pipeline.review.catalog import load_outputs
     from pipeline.review.uncertainty import second_opinion, uncertainty_frame

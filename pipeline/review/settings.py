@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipeline.outputs import default_path
+
 
 @dataclass
 class ReviewSettings:
@@ -27,7 +29,7 @@ class ReviewSettings:
     queue_order: str = "document"
     # Per-passage model uncertainty for the active order (stage review_queue), and the second
     # opinion per language it compares the entities stage's mentions with.
-    uncertainty: str = "outputs/review_queue/uncertainty.parquet"
+    uncertainty: str = default_path("uncertainty")
     second_opinion: dict = field(default_factory=lambda: {"kk": "stanza:models/kk_ner_stanza", "en": "rules",
                                                           "ru": "rules"})
     # Ask before `d` accepts more than this many undecided mentions at once.

@@ -6,6 +6,7 @@ import argparse
 import logging
 
 from pipeline.config import load_params, stage_settings
+from pipeline.outputs import default_path
 from pipeline.topics.settings import CompareSettings, TopicSettings
 
 
@@ -21,13 +22,13 @@ def register(subparsers) -> None:
             "bootstrap intervals over documents. Settings: params.yaml sections `topics` and `compare`."
         ),
     )
-    parser.add_argument("--passages", default="outputs/passages.parquet", help="ingest output (default: %(default)s)")
-    parser.add_argument("--languages", default="outputs/languages.parquet", help="language output (default: %(default)s)")
-    parser.add_argument("--entities", default="outputs/entities.parquet",
+    parser.add_argument("--passages", default=default_path("passages"), help="ingest output (default: %(default)s)")
+    parser.add_argument("--languages", default=default_path("languages"), help="language output (default: %(default)s)")
+    parser.add_argument("--entities", default=default_path("entities"),
                         help="entities output; pass '' to compare without entities (default: %(default)s)")
-    parser.add_argument("--out", default="outputs/topics", help="output directory, replaced as a whole (default: %(default)s)")
-    parser.add_argument("--metrics", default="outputs/topic_metrics.json", help="DVC metrics file (default: %(default)s)")
-    parser.add_argument("--cache", default="outputs/cache/embeddings",
+    parser.add_argument("--out", default=default_path("topics_dir"), help="output directory, replaced as a whole (default: %(default)s)")
+    parser.add_argument("--metrics", default=default_path("topic_metrics"), help="DVC metrics file (default: %(default)s)")
+    parser.add_argument("--cache", default=default_path("embedding_cache"),
                         help="embedding cache directory; '' disables it (default: %(default)s)")
     parser.add_argument("--params", default="params.yaml", help="settings file (default: %(default)s)")
     parser.set_defaults(func=run)
