@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline import atomic
 from pipeline.config import stage_settings
+from pipeline.metrics_files import write_metrics
 from pipeline.outputs import DECISIONS_FILE, default_path
 from pipeline.stage_inputs import read_output
 
@@ -36,6 +36,14 @@ class EvaluateSettings:
     decisions: str = DECISIONS_FILE
     out: str = default_path("metrics")
     focus_labels: list[str] = field(default_factory=lambda: ["UNIVERSITY", "PERSON", "AGREEMENT"])
+
+
+# The headline numbers of metrics.json (the full record goes to metrics_details.json).
+EVALUATE_HEADLINE = {
+    "reviewed_passages": "reviewed_passages", "decisions": "decisions", "orphaned_decisions": "orphaned_decisions",
+    "annotators": "annotators",
+    **{f"{kind}_{m}": f"{kind}.overall.{m}" for kind in ("exact", "partial") for m in ("precision", "recall", "f1")},
+}
 
 
 def prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
@@ -153,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
     machine = read_output("entities_machine", settings.machine, ("passage_id", "start", "end", "label"),
                                 what="machine mentions (the entities before review decisions are applied)")
     metrics = evaluate(machine, _passages_with_lang(settings), settings.decisions, settings.focus_labels)
-    atomic.write_json(settings.out, metrics)
+    write_metrics(settings.out, metrics, EVALUATE_HEADLINE)
     overall = metrics["exact"]["overall"]
     print(f"evaluate: {metrics['reviewed_passages']} reviewed passages, exact P {overall['precision']} "
           f"R {overall['recall']} F1 {overall['f1']} ({overall['tp']} tp, {overall['fp']} fp, {overall['fn']} fn)"

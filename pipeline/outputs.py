@@ -43,7 +43,7 @@ class StageOutput:
     path: str  # relative to the project root, as in dvc.yaml
     stage: str  # the DVC stage that writes it
     columns: tuple[str, ...] = ()  # columns (Parquet) or top-level keys (JSON) readers may rely on
-    metric: bool = False  # a DVC metrics file (a few headline numbers)
+    metric: bool = False  # a DVC metrics file: a dozen headline numbers at most (pipeline/metrics_files.py)
 
     @property
     def command(self) -> str:
@@ -70,12 +70,16 @@ OUTPUTS: tuple[StageOutput, ...] = (
     _O("ingest_report", "outputs/ingest_report.json", "ingest", ("documents", "passages", "skipped")),
     _O("languages", "outputs/languages.parquet", "language", ("passage_id", "lang", "script", "confidence", "segments")),
     _O("language_metrics", "outputs/language_metrics.json", "language", metric=True),
+    _O("language_metrics_details", "outputs/language_metrics_details.json", "language"),
     _O("kk_ner", "models/kk_ner", "train_kk_ner"),
     _O("kk_ner_metrics", "models/kk_ner_metrics.json", "train_kk_ner", metric=True),
+    _O("kk_ner_metrics_details", "models/kk_ner_metrics_details.json", "train_kk_ner"),
     _O("kk_ner_stanza", "models/kk_ner_stanza", "train_kk_stanza"),
     _O("kk_ner_stanza_metrics", "models/kk_ner_stanza_metrics.json", "train_kk_stanza", metric=True),
+    _O("kk_ner_stanza_metrics_details", "models/kk_ner_stanza_metrics_details.json", "train_kk_stanza"),
     _O("ru_ner_crf", "models/ru_ner_crf", "train_ru_crf"),
     _O("ru_ner_crf_metrics", "models/ru_ner_crf_metrics.json", "train_ru_crf", metric=True),
+    _O("ru_ner_crf_metrics_details", "models/ru_ner_crf_metrics_details.json", "train_ru_crf"),
     _O("entities", "outputs/entities.parquet", "entities",
        ("passage_id", "doc_id", "start", "end", "text", "label", "canonical_id", "canonical_name")),
     _O("entities_machine", "outputs/entities_machine.parquet", "entities",
@@ -101,9 +105,11 @@ OUTPUTS: tuple[StageOutput, ...] = (
     _O("embedding_cache", "outputs/cache/embeddings", "topics"),
     _O("topic_metrics", "outputs/topic_metrics.json", "topics", metric=True),
     _O("metrics", "outputs/metrics.json", "evaluate", metric=True),
+    _O("metrics_details", "outputs/metrics_details.json", "evaluate"),
     _O("review_exports", "outputs/review", "review_exports"),
     _O("kk_ner_reviewed", "outputs/models/kk_ner_reviewed", "finetune_kk"),
     _O("finetune_kk_metrics", "outputs/finetune_kk_metrics.json", "finetune_kk", metric=True),
+    _O("finetune_kk_metrics_details", "outputs/finetune_kk_metrics_details.json", "finetune_kk"),
     _O("review_queue", "outputs/review_queue", "review_queue"),
     _O("uncertainty", "outputs/review_queue/uncertainty.parquet", "review_queue", ("passage_id", "uncertainty")),
     _O("report", "outputs/report", "report"),

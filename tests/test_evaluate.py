@@ -113,7 +113,7 @@ def test_the_command_writes_zero_counts_and_a_note_when_nobody_reviewed_yet(corp
     write_sample_outputs(corpus_dir, tmp_path / "outputs")
     monkeypatch.chdir(tmp_path)
     assert main(["evaluate"]) == 0
-    metrics = json.loads((tmp_path / "outputs" / "metrics.json").read_text(encoding="utf-8"))
+    metrics = json.loads((tmp_path / "outputs" / "metrics_details.json").read_text(encoding="utf-8"))
     assert metrics["decisions"] == 0 and metrics["exact"]["overall"]["tp"] == 0
     assert "No review decisions yet" in metrics["note"]
 

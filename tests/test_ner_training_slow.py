@@ -35,7 +35,7 @@ def test_train_kk_ner_builds_a_loadable_spacy_model_and_metrics(tiny_kaznerd, tm
     nlp = load_kk_spacy(out / "model")
     assert "ner" in nlp.pipe_names and "PERSON" in nlp.get_pipe("ner").labels
     assert not (out / "model" / "model-last").exists()  # no training checkpoints in the model dir
-    metrics = json.loads((out / "metrics.json").read_text())
+    metrics = json.loads((out / "metrics_details.json").read_text())
     assert sum(metrics["split"][k] for k in ("train", "dev", "test")) == 400
     assert metrics["test"]["sentences"] == metrics["split"]["test"]
     assert 0.0 <= metrics["test"]["micro"]["f"] <= 1.0
@@ -47,7 +47,7 @@ def test_train_kk_stanza_builds_a_model_the_backend_loads(tiny_kaznerd, tmp_path
     backend = StanzaBackend(model_dir=out / "model", lang="kk")
     [mentions] = backend.extract(["Нұрсұлтан Назарбаев Астанада."])
     assert all(0 <= m.start < m.end <= len("Нұрсұлтан Назарбаев Астанада.") for m in mentions)
-    metrics = json.loads((out / "metrics.json").read_text())
+    metrics = json.loads((out / "metrics_details.json").read_text())
     assert metrics["split"]["test"] == metrics["test"]["sentences"] > 0
 
 
@@ -62,14 +62,14 @@ def test_train_kk_ner_is_deterministic_and_dev_only_leaves_test_unscored(tiny_ka
         runs.append(out)
     first, second = ((r / "model" / "ner" / "model").read_bytes() for r in runs)
     assert first == second  # same data, settings and seed: the same weights, byte for byte
-    metrics = json.loads((runs[0] / "metrics.json").read_text())
+    metrics = json.loads((runs[0] / "metrics_details.json").read_text())
     assert "test" not in metrics and metrics["dev"]["sentences"] == metrics["split"]["dev"]
 
 
 @pytest.mark.slow
 def test_train_kk_ner_metrics_carry_bootstrap_intervals_on_test(tiny_kaznerd, tmp_path):
     out = _run("train-kk-ner", tiny_kaznerd, tmp_path)
-    interval = json.loads((out / "metrics.json").read_text())["test"]["ci95"]["micro"]
+    interval = json.loads((out / "metrics_details.json").read_text())["test"]["ci95"]["micro"]
     assert interval["f_ci95"][0] <= interval["f"] <= interval["f_ci95"][1]
 
 
@@ -88,7 +88,7 @@ def test_train_ru_crf_cross_validates_and_installs_a_model_the_backend_loads(rep
     out = tmp_path / "ru"
     assert main(["train-ru-crf", "--params", str(tmp_path / "no-params.yaml"), "--data", str(devset),
                  "--output", str(out / "model"), "--metrics", str(out / "metrics.json")]) == 0
-    metrics = json.loads((out / "metrics.json").read_text())
+    metrics = json.loads((out / "metrics_details.json").read_text())
     assert set(metrics["cross_validation"]) == {"natasha_crf", "natasha"}
     assert metrics["cross_validation"]["natasha_crf"]["PER"]["support"] > 0
     [mentions] = NatashaCrfBackend(out / "model").extract(["Президент России Владимир Путин прибыл в Астану."])

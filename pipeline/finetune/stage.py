@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import atomic
+from pipeline.metrics_files import write_metrics
 from pipeline.outputs import default_path
 
 
@@ -58,6 +59,15 @@ def _install(source: Path | Any, output: Path) -> None:
         else:
             source.to_disk(tmp)
 
+# The headline numbers of the metrics file (the full record goes to its _details.json).
+FINETUNE_HEADLINE = {
+    "reviewed_passages": "reviewed_passages", "train_reviews": "train_reviews", "held_out_reviews": "held_out_reviews",
+    "gain": "gain", "kaznerd_dev_drop": "kaznerd_dev_drop",
+    **{f"{model}_{part}_f1": f"scores.{model}.{part}.f" for model in ("base", "fine_tuned")
+       for part in ("held_out_reviews", "kaznerd_dev")},
+    "seconds": "seconds",
+}
+
 
 def run_finetune(settings: FinetuneSettings, params_path: str = "params.yaml") -> dict[str, Any]:
     """Run the stage; returns (and writes) the metrics."""
@@ -82,7 +92,7 @@ def run_finetune(settings: FinetuneSettings, params_path: str = "params.yaml") -
             f"{len(train)} reviewed {settings.lang} passages to train on and {len(held)} held out: fine-tuning needs "
             f"at least {settings.min_reviews} and one held out; the base model is installed unchanged."))
         _install(base_dir, output)
-        atomic.write_json(settings.metrics, metrics)
+        write_metrics(settings.metrics, metrics, FINETUNE_HEADLINE)
         return metrics
     kaz_train, kaz_dev = kaznerd_parts(params_path)
     rehearsal = as_examples(random.Random(settings.seed).sample(kaz_train, min(settings.rehearsal_sentences,
@@ -102,5 +112,5 @@ def run_finetune(settings: FinetuneSettings, params_path: str = "params.yaml") -
                    note="" if better else ("the fine-tuned model was not better on the held-out reviews"
                                            if gain <= 0 else f"the fine-tuned model lost {dev_drop:.3f} F1 on KazNERD dev"),
                    seconds=round(time.perf_counter() - started))
-    atomic.write_json(settings.metrics, metrics)
+    write_metrics(settings.metrics, metrics, FINETUNE_HEADLINE)
     return metrics

@@ -15,6 +15,7 @@ from pipeline import atomic
 from pipeline.language.evaluation import gold_metrics
 from pipeline.language.identify import LanguageIdentifier
 from pipeline.language.settings import LanguageSettings
+from pipeline.metrics_files import write_metrics
 from pipeline.stage_inputs import read_stage_output
 
 OUTPUT_COLUMNS = ["passage_id", "doc_id", "lang", "script", "confidence", "detector", "segments"]
@@ -47,6 +48,14 @@ def identify_passages(passages: pd.DataFrame, identifier: LanguageIdentifier, pr
                                         "confidence": float, "detector": str, "segments": str})
 
 
+# The headline numbers of language_metrics.json (the full record goes to its _details.json).
+LANGUAGE_HEADLINE = {
+    **{f"{bucket}_accuracy_{lang}": f"gold.{bucket}.accuracy.{lang}"
+       for bucket in ("sentence", "snippet3", "word") for lang in ("kk", "ru", "en")},
+    "passages": "corpus.passages", "mixed_passages": "corpus.mixed_passages", "undetermined": "corpus.undetermined",
+}
+
+
 def corpus_summary(languages: pd.DataFrame) -> dict:
     """Counts the report shows: passages per language and script, mixed passages, undetermined."""
     return {
@@ -68,7 +77,7 @@ def run_stage(passages_path: str | Path, out_path: str | Path, metrics_path: str
     metrics = {"detector": identifier.detector_name, "corpus": corpus_summary(languages)}
     metrics.update(gold_metrics(identifier, repo_root))
     atomic.write_parquet(out_path, languages)
-    atomic.write_json(metrics_path, metrics)
+    write_metrics(metrics_path, metrics, LANGUAGE_HEADLINE)
     elapsed = time.perf_counter() - started
     summary = metrics["corpus"]
     print(f"language: {summary['passages']} passages ({summary['per_language']}, {summary['mixed_passages']} mixed) "

@@ -58,3 +58,13 @@ def interval_record(sentences: Sequence[TaggedSentence], gold: Sequence[Sequence
     units = [merge_counts(parts) for _, parts in sorted(per_group.items())]
     scores = bootstrap_scores(units, n_boot=n_boot, seed=seed)
     return {name: interval.as_dict() for name, interval in scores.items()}
+
+
+# The headline numbers of a Kazakh NER metrics file (the full record goes to its _details.json).
+KK_NER_HEADLINE = {
+    "test_f1": "test.micro.f", "test_precision": "test.micro.p", "test_recall": "test.micro.r",
+    "test_f1_ci_low": "test.ci95.micro.f_ci95.0", "test_f1_ci_high": "test.ci95.micro.f_ci95.1",
+    "test_person_f1": "test.per_type.PERSON.f", "test_organisation_f1": "test.per_type.ORGANISATION.f",
+    "test_location_f1": "test.per_type.LOCATION.f", "dev_f1": "dev.micro.f",
+    "train_seconds": "train_seconds", "model_size_bytes": "model_size_bytes",
+}

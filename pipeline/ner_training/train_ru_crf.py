@@ -35,6 +35,7 @@ from pipeline.entities.natasha_crf_backend import (
     spans_from_bio,
     token_features,
 )
+from pipeline.metrics_files import write_metrics
 from pipeline.ner_training.naeval import TYPES, naeval_token_counts
 from pipeline.ner_training.settings import RussianCrfSettings
 
@@ -103,6 +104,18 @@ def cross_validate(docs: list[FactRuDocument], tagged: dict[str, list[Sentence]]
     return out
 
 
+# The headline numbers of the metrics file (the full record goes to its _details.json).
+RU_CRF_HEADLINE = {
+    "crf_f1": "cross_validation.natasha_crf.micro.f",
+    "crf_f1_ci_low": "cross_validation.natasha_crf.micro.f_ci95.0",
+    "crf_f1_ci_high": "cross_validation.natasha_crf.micro.f_ci95.1",
+    **{f"crf_{t.lower()}_f1": f"cross_validation.natasha_crf.{t}.f" for t in ("PER", "ORG", "LOC")},
+    "natasha_f1": "cross_validation.natasha.micro.f",
+    **{f"natasha_{t.lower()}_f1": f"cross_validation.natasha.{t}.f" for t in ("PER", "ORG", "LOC")},
+    "train_seconds": "train_seconds", "model_size_bytes": "model_size_bytes",
+}
+
+
 def train_ru_crf(settings: RussianCrfSettings) -> dict[str, Any]:
     """Cross-validate, train on every document, install the model, write and return the metrics."""
     started = time.perf_counter()
@@ -124,5 +137,5 @@ def train_ru_crf(settings: RussianCrfSettings) -> dict[str, Any]:
         "train_seconds": round(time.perf_counter() - started),
         "settings": dataclasses.asdict(settings),
     }
-    atomic.write_json(settings.metrics, metrics)
+    write_metrics(settings.metrics, metrics, RU_CRF_HEADLINE)
     return metrics

@@ -19,9 +19,10 @@ from typing import Any
 from pipeline import atomic
 from pipeline.datasets.kaznerd import TaggedSentence
 from pipeline.errors import PipelineError
+from pipeline.metrics_files import write_metrics
 from pipeline.ner_training.augment import augment
 from pipeline.ner_training.convert import to_docbin
-from pipeline.ner_training.scoring import interval_record, score_spans
+from pipeline.ner_training.scoring import KK_NER_HEADLINE, interval_record, score_spans
 from pipeline.ner_training.settings import SpacyNerSettings
 from pipeline.ner_training.split import kaznerd_split, split_record
 
@@ -173,7 +174,7 @@ def write_spacy_metrics(settings: SpacyNerSettings, split, augmented: int, train
                       "(the model's own tokenizer, not KazNERD's tokens); ci95: 95 % bootstrap interval "
                       "of F1 over near-duplicate groups",
     }
-    atomic.write_json(settings.metrics, metrics)
+    write_metrics(settings.metrics, metrics, KK_NER_HEADLINE)
     return metrics
 
 

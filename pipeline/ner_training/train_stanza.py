@@ -18,8 +18,9 @@ from typing import Any
 from pipeline import atomic
 from pipeline.datasets.kaznerd import TaggedSentence
 from pipeline.errors import PipelineError
+from pipeline.metrics_files import write_metrics
 from pipeline.ner_training.convert import to_stanza_json
-from pipeline.ner_training.scoring import interval_record, score_spans
+from pipeline.ner_training.scoring import KK_NER_HEADLINE, interval_record, score_spans
 from pipeline.ner_training.settings import StanzaNerSettings
 from pipeline.ner_training.split import kaznerd_split, split_record
 
@@ -116,5 +117,5 @@ def write_stanza_metrics(settings: StanzaNerSettings, split, train_seconds: floa
         "evaluation": "exact character span and type on the held-out test sentences' raw text "
                       "(StanzaBackend's regex tokenizer, not KazNERD's tokens)",
     }
-    atomic.write_json(settings.metrics, metrics)
+    write_metrics(settings.metrics, metrics, KK_NER_HEADLINE)
     return metrics
