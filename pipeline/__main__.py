@@ -35,7 +35,7 @@ COMMAND_MODULE = {
     "build-language-models": "pipeline.language.cli",
     "entities": "pipeline.entities.cli", "extract-entities": "pipeline.entities.cli",
     "train-kk-ner": "pipeline.ner_training.cli", "train-kk-stanza": "pipeline.ner_training.cli",
-    "topics": "pipeline.topics.cli", "report": "pipeline.report.cli", "review": "pipeline.review.cli",
+    "topics": "pipeline.topics.cli", "train-topic-language": "pipeline.topics.cli", "report": "pipeline.report.cli", "review": "pipeline.review.cli",
     "evaluate": "pipeline.evaluate",
 }
 

@@ -10,7 +10,10 @@ from pipeline.topics.settings import CompareSettings, TopicSettings
 
 
 def register(subparsers) -> None:
-    """Add the `topics` subcommand."""
+    """Add the `topics` and `train-topic-language` subcommands."""
+    from pipeline.topics import language_reference
+
+    language_reference.register(subparsers)
     parser = subparsers.add_parser(
         "topics",
         help="Find topics across languages and compare groups of documents.",

