@@ -199,7 +199,10 @@ def test_covariate_effects_section_shows_the_table_and_the_trend_per_group(built
     root, _, page = built
     section = re.search(r'<section id="effects">(.*?)</section>', page, re.S).group(1)
     assert "perspective = <bdi>kazakh</bdi>" in section and "year × perspective" in section
-    assert 'data-chart="prevalence_over_time"' in section and "russian vs kazakh" in section
+    assert 'data-chart="prevalence_over_time"' in section and "vs kazakh" in section
+    rows = _payload(page)["more"].get("effects", [])
+    assert {"russian vs kazakh", "chinese vs kazakh", "per +1 year"} <= {r[0][2] for r in rows} | set(
+        re.findall(r"<td dir=\"auto\">((?:\w+ vs \w+)|(?:per \+1 year))</td>", section))
     chart = _payload(page)["charts"]["prevalence_over_time"]
     lines = [t for t in chart["data"] if t["mode"] == "lines+markers"]
     assert {t["name"] for t in lines} == {"kazakh", "russian", "chinese"}
