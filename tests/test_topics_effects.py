@@ -137,6 +137,14 @@ def test_a_covariate_with_a_single_level_is_dropped_with_a_note():
     assert any("'genre' has a single value ('news')" in n and "no effect to estimate" in n for n in result.notes)
 
 
+def test_levels_with_few_documents_are_named_in_a_note():
+    shares, covariates = _simulated(120)
+    covariates.loc[covariates.index[:3], "genre"] = "interview"
+    result = _estimate(shares, covariates, n_boot=50)
+    assert any("in 'genre', 'interview' (3) have fewer than 5 documents" in n for n in result.notes)
+    assert result.effects.query("level == 'interview'")["n_level_docs"].eq(3).all()
+
+
 def test_a_corpus_smaller_than_min_docs_is_not_modelled_and_says_why():
     shares, covariates = _simulated(6)
     result = _estimate(shares, covariates)

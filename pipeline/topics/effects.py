@@ -332,12 +332,13 @@ def _select_documents(covariates: pd.DataFrame, settings: EffectsSettings, group
 
 
 def estimate_effects(shares: pd.DataFrame, covariates: pd.DataFrame, settings: EffectsSettings,
-                     group_column: str, groups: list[str] | None = None) -> EffectsResult:
+                     group_column: str, groups: list[str] | None = None, min_level_docs: int = 5) -> EffectsResult:
     """Average marginal effects of each covariate and prevalence over time per group, with intervals.
 
     `shares`: documents × topics (index doc_id, columns topic ids), rows summing to 1.
     `covariates`: `document_covariates` for the same documents. `group_column` and `groups`
     are compare.group_column and compare.groups: the groups of the over-time table and their order.
+    Levels with fewer than `min_level_docs` documents (compare.min_docs_per_group) are named in a note.
     """
     groups = list(groups or [])
     if not settings.covariates:
@@ -364,6 +365,13 @@ def estimate_effects(shares: pd.DataFrame, covariates: pd.DataFrame, settings: E
         categorical={c: _levels(frame[c], c, group_column, groups) for c in used if c not in numeric},
         numeric={c: float(frame[c].mean()) for c in used if c in numeric},
         order=used)
+    for column, levels in spec.categorical.items():
+        counts = frame[column].value_counts()
+        few = [f"'{level}' ({int(counts[level])})" for level in levels if counts[level] < min_level_docs]
+        if few:
+            notes.append(f"Covariate effects: in '{column}', {', '.join(few)} have fewer than {min_level_docs} "
+                         f"documents: effects involving them rest on those few documents and their intervals "
+                         f"mean little.")
     time = settings.time_column if settings.time_column in spec.numeric else None
     group = group_column if group_column in spec.categorical else None
     if time and group:

@@ -208,7 +208,8 @@ def analyse(corpus: pd.DataFrame, embeddings: np.ndarray, entities: pd.DataFrame
     # covariate effects: several metadata columns at once, documents as units (pipeline/topics/effects.py)
     shares = compare.document_topic_shares(assignments, sorted(int(t) for t in set(assignments["topic_id"])))
     covariate = estimate_effects(shares, document_covariates(corpus, effect_settings), effect_settings,
-                                 compare_settings.group_column, list(compare_settings.groups))
+                                 compare_settings.group_column, list(compare_settings.groups),
+                                 compare_settings.min_docs_per_group)
     notes += covariate.notes
 
     languages = sorted(set(assignments["lang"]))
