@@ -171,7 +171,7 @@ def _corpus(n_docs=12):
 
 
 def test_a_covariate_that_is_not_a_column_lists_the_available_ones():
-    with pytest.raises(PipelineError, match=r"\['region'\] not a column.*\['genre', 'perspective', 'year'\]"):
+    with pytest.raises(PipelineError, match=r"lists \['region'\], which the passages have no column for.*\['genre', 'perspective', 'year'\]"):
         document_covariates(_corpus(), EffectsSettings(covariates=["perspective", "region"]))
 
 
@@ -251,7 +251,7 @@ def test_bad_covariate_fails_before_any_embedding(tmp_path):
         def embed(self, texts):
             raise AssertionError("embedded before checking the covariates")
 
-    with pytest.raises(PipelineError, match=r"\['region'\] not a column"):
+    with pytest.raises(PipelineError, match=r"lists \['region'\], which the passages have no"):
         stage.run_stage(tmp_path / "passages.parquet", tmp_path / "languages.parquet", None, tmp_path / "out",
                         tmp_path / "m.json", None, TopicSettings(min_chars=1), CompareSettings(), Refusing(),
                         effect_settings=EffectsSettings(covariates=["region"]))

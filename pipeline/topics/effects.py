@@ -131,7 +131,7 @@ def check_covariates(frame: pd.DataFrame, settings: EffectsSettings) -> None:
     if missing:
         available = sorted(c for c in frame.columns if c not in INTERNAL)
         raise PipelineError(
-            f"params.yaml: effects.covariates {missing} not a column of the passages. Available columns: "
+            f"params.yaml: effects.covariates lists {missing}, which the passages have no column for. Available columns: "
             f"{available}. Add the column to corpus/metadata.csv or remove it from effects.covariates."
         )
     if not 0 < settings.ci_level < 1:
