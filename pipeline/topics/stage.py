@@ -21,11 +21,18 @@ from pipeline.errors import PipelineError
 from pipeline.stage_inputs import read_stage_output
 from pipeline.topics import compare, quality, terms
 from pipeline.topics.cache import EmbeddingCache
+from pipeline.topics.effects import (
+    EFFECT_COLUMNS,
+    OVER_TIME_COLUMNS,
+    check_covariates,
+    document_covariates,
+    estimate_effects,
+)
 from pipeline.topics.embeddings import Embedder, make_embedder
 from pipeline.topics.model import fit_topics, plan_clustering
 from pipeline.topics.neutral import METHODS as NEUTRAL_METHODS
 from pipeline.topics.neutral import LanguageReference, load_reference, neutralise
-from pipeline.topics.settings import CompareSettings, TopicSettings
+from pipeline.topics.settings import CompareSettings, EffectsSettings, TopicSettings
 from pipeline.topics.vectorizer import make_vectorizer
 
 log = logging.getLogger(__name__)
@@ -79,6 +86,9 @@ class TopicsResult:
     groups: dict
     metrics: dict
     model: object = field(default=None, repr=False)
+    # covariate effects (pipeline/topics/effects.py): empty with a note when not estimated
+    effects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EFFECT_COLUMNS))
+    prevalence_over_time: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OVER_TIME_COLUMNS))
 
 
 @dataclass
@@ -194,14 +204,18 @@ def parallel_agreement(corpus: pd.DataFrame, topics: np.ndarray, column: str) ->
 def analyse(corpus: pd.DataFrame, embeddings: np.ndarray, entities: pd.DataFrame,
             topic_settings: TopicSettings, compare_settings: CompareSettings,
             embedder: Embedder | None = None, notes: list[str] | None = None,
-            reference: LanguageReference | None = None) -> TopicsResult:
-    """Fit topics on `corpus` (one row per passage, with `lang`) and compare groups of documents.
+            reference: LanguageReference | None = None, *,
+            effect_settings: EffectsSettings | None = None) -> TopicsResult:
+    """Fit topics on `corpus` (one row per passage, with `lang`), compare groups of documents and
+    estimate covariate effects on topic prevalence (`effect_settings`, default `EffectsSettings()`).
 
     The vectors are made language-neutral first (topics.language_neutral, with the language
     directions `reference`); without a usable reference, languages are centered on the corpus.
     """
     notes = list(notes or [])
     compare.check_group_column(corpus, compare_settings.group_column, list(compare_settings.groups))
+    effect_settings = effect_settings or EffectsSettings()
+    check_covariates(corpus, effect_settings)
     texts = corpus["text"].tolist()
     neutral = neutralise(embeddings, corpus["lang"].to_numpy(), topic_settings.language_neutral, reference,
                          embedder.name if embedder is not None else "", topic_settings.min_language_passages)
@@ -215,6 +229,13 @@ def analyse(corpus: pd.DataFrame, embeddings: np.ndarray, entities: pd.DataFrame
     comparison = compare_groups(corpus, assignments, words, labels, entities, compare_settings,
                                 topic_settings.n_top_terms)
     notes += comparison.notes
+
+    # covariate effects: several metadata columns at once, documents as units (pipeline/topics/effects.py)
+    shares = compare.document_topic_shares(assignments, sorted(int(t) for t in set(assignments["topic_id"])))
+    covariate = estimate_effects(shares, document_covariates(corpus, effect_settings), effect_settings,
+                                 compare_settings.group_column, list(compare_settings.groups),
+                                 compare_settings.min_docs_per_group)
+    notes += covariate.notes
 
     languages = sorted(set(assignments["lang"]))
     if len(languages) == 1:
@@ -255,9 +276,11 @@ def analyse(corpus: pd.DataFrame, embeddings: np.ndarray, entities: pd.DataFrame
                         "mean_language_entropy is 1 when every topic mixes languages as the corpus does",
         "notes": notes,
     }
+    groups_json["effects"] = covariate.summary
     return TopicsResult(topic_table, assignments, comparison.prevalence, comparison.differences,
                         comparison.distinctive_terms, comparison.topic_group_terms, comparison.entity_emphasis,
-                        groups_json, metrics, fit.model)
+                        groups_json, metrics, fit.model, effects=covariate.effects,
+                        prevalence_over_time=covariate.over_time)
 
 
 def write_result(result: TopicsResult, out_dir: str | Path, metrics_path: str | Path, save_model: bool = False) -> None:
@@ -272,6 +295,7 @@ def write_result(result: TopicsResult, out_dir: str | Path, metrics_path: str | 
         "differences": result.differences, "distinctive_terms": result.distinctive_terms,
         "topic_group_terms": result.topic_group_terms, "entity_emphasis": result.entity_emphasis,
     }
+    tables |= {"effects": result.effects, "prevalence_over_time": result.prevalence_over_time}
     with atomic_directory(out_dir) as tmp:
         for name, frame in tables.items():
             frame.to_parquet(tmp / f"{name}.parquet", index=False)
@@ -289,7 +313,7 @@ ENTITY_COLUMNS = ("passage_id", "doc_id", "label", "canonical_id", "canonical_na
 def run_stage(passages_path: str | Path, languages_path: str | Path, entities_path: str | Path | None,
               out_dir: str | Path, metrics_path: str | Path, cache_dir: str | Path | None,
               topic_settings: TopicSettings, compare_settings: CompareSettings,
-              embedder: Embedder | None = None) -> dict:
+              embedder: Embedder | None = None, effect_settings: EffectsSettings | None = None) -> dict:
     """Read inputs, embed through the cache, analyse, write. Returns a summary for the log line."""
     started = time.perf_counter()
     passages = read_stage_output(passages_path, "ingest", ("doc_id", "passage_id", "text"), what="passages")
@@ -301,6 +325,8 @@ def run_stage(passages_path: str | Path, languages_path: str | Path, entities_pa
     corpus, notes = assemble_passages(passages, languages, topic_settings.min_chars)
     # fail on a bad grouping column or a corpus too small to cluster before minutes of embedding
     compare.check_group_column(corpus, compare_settings.group_column, list(compare_settings.groups))
+    effect_settings = effect_settings or EffectsSettings()
+    check_covariates(corpus, effect_settings)
     plan_clustering(len(corpus), topic_settings)
     if topic_settings.language_neutral not in NEUTRAL_METHODS:
         raise PipelineError(f"params.yaml: topics.language_neutral is '{topic_settings.language_neutral}'; "
@@ -309,7 +335,8 @@ def run_stage(passages_path: str | Path, languages_path: str | Path, entities_pa
     reference = load_reference(topic_settings.language_reference) if needs_reference else None
     embedder = embedder or make_embedder(topic_settings.embedding, topic_settings.seed, topic_settings.batch_size)
     vectors, n_new = embed_passages(corpus["text"].tolist(), embedder, cache_dir)
-    result = analyse(corpus, vectors, entities, topic_settings, compare_settings, embedder, notes, reference)
+    result = analyse(corpus, vectors, entities, topic_settings, compare_settings, embedder, notes, reference,
+                     effect_settings=effect_settings)
     write_result(result, out_dir, metrics_path, topic_settings.save_model)
     return {"passages": len(corpus), "embedded": n_new, "topics": result.metrics["n_topics"],
             "outlier_share": result.metrics["outlier_share"], "seconds": round(time.perf_counter() - started, 1),
