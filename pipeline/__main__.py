@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "pipeline.ner_training.cli",
     "pipeline.finetune.cli",
     "pipeline.topics.cli",
+    "pipeline.topics.language_reference",
     "pipeline.report.cli",
     "pipeline.review.cli",
     "pipeline.evaluate",
@@ -38,7 +39,8 @@ COMMAND_MODULE = {
     "entities": "pipeline.entities.cli", "extract-entities": "pipeline.tools.extract_entities",
     "train-kk-ner": "pipeline.ner_training.cli", "train-kk-stanza": "pipeline.ner_training.cli",
     "train-ru-crf": "pipeline.ner_training.cli", "finetune-kk": "pipeline.finetune.cli",
-    "topics": "pipeline.topics.cli", "report": "pipeline.report.cli", "review": "pipeline.review.cli",
+    "topics": "pipeline.topics.cli", "train-topic-language": "pipeline.topics.language_reference",
+    "report": "pipeline.report.cli", "review": "pipeline.review.cli",
     "evaluate": "pipeline.evaluate",
 }
 

@@ -27,6 +27,7 @@ STAGE_COMMANDS: dict[str, str] = {
     "finetune_kk": "finetune-kk",
     "review_queue": "review uncertainty",
     "report": "report",
+    "topic_language": "train-topic-language",
 }
 
 
@@ -101,6 +102,11 @@ OUTPUTS: tuple[StageOutput, ...] = (
     _O("topic_group_terms", "outputs/topics/topic_group_terms.parquet", "topics", ("topic_id", "group", "terms")),
     _O("entity_emphasis", "outputs/topics/entity_emphasis.parquet", "topics",
        ("group_column", "group", "label", "canonical_id", "canonical_name", "mentions", "documents", "share")),
+    _O("effects", "outputs/topics/effects.parquet", "topics",
+       ("topic_id", "column", "kind", "level", "reference", "estimate", "ci_low", "ci_high", "excludes_zero",
+        "n_level_docs")),
+    _O("prevalence_over_time", "outputs/topics/prevalence_over_time.parquet", "topics",
+       ("topic_id", "time_column", "time", "group_column", "group", "prevalence", "ci_low", "ci_high", "n_docs")),
     _O("groups", "outputs/topics/groups.json", "topics", ("group_column", "groups")),
     _O("embedding_cache", "outputs/cache/embeddings", "topics"),
     _O("topic_metrics", "outputs/topic_metrics.json", "topics", metric=True),
@@ -113,6 +119,8 @@ OUTPUTS: tuple[StageOutput, ...] = (
     _O("review_queue", "outputs/review_queue", "review_queue"),
     _O("uncertainty", "outputs/review_queue/uncertainty.parquet", "review_queue", ("passage_id", "uncertainty")),
     _O("report", "outputs/report", "report"),
+    _O("topic_language", "models/topic_language", "topic_language"),
+    _O("topic_language_metrics", "models/topic_language_metrics.json", "topic_language", metric=True),
 )
 
 OUTPUT: dict[str, StageOutput] = {o.key: o for o in OUTPUTS}
@@ -141,9 +149,10 @@ DECISIONS_FILE = "corpus/annotations/decisions.jsonl"
 # check uses this as the stage graph when dvc.yaml is absent; the test checks it against dvc.yaml.
 STAGE_READS: dict[str, tuple[str, ...]] = {
     "ingest": ("corpus/metadata.csv", "corpus/documents"),
+    "topic_language": ("data/sib200",),
     "language": ("passages",),
     "entities": ("passages", "languages", "kk_ner", "ru_ner_crf", DECISIONS_FILE),
-    "topics": ("passages", "languages", "entities"),
+    "topics": ("passages", "languages", "entities", "topic_language"),
     "evaluate": ("entities_machine", "passages", "languages", DECISIONS_FILE),
     "review_exports": ("passages", "entities_machine", DECISIONS_FILE),
     "finetune_kk": ("kk_ner", "passages", "languages", "entities_machine", DECISIONS_FILE),

@@ -284,6 +284,29 @@ HOSTILE_GAZETTEER = (
 )
 
 
+def build_effects(topic_ids: list[int], seed: int = 0) -> dict[str, object]:
+    """effects.parquet and prevalence_over_time.parquet from the real estimator on simulated documents.
+
+    The seed corpus has 5 documents, too few to model (the stage writes empty tables with a
+    note), so the report's effects section is exercised on 120 simulated documents
+    (tests/effects_simulation.py: perspective + year + genre, known effects) whose 4 topics are
+    renamed to the fixture's first topic ids.
+    """
+    from effects_simulation import settings, simulate
+
+    from pipeline.topics.effects import estimate_effects
+
+    shares, covariates = simulate(120, np.random.default_rng(seed))
+    result = estimate_effects(shares, covariates, settings(n_boot=100, seed=seed), "perspective",
+                              ["kazakh", "russian", "chinese"])
+    rename = dict(zip(range(4), topic_ids, strict=False))
+    keep = lambda frame: frame[frame["topic_id"].isin(rename)].assign(  # noqa: E731
+        topic_id=lambda f: f["topic_id"].map(rename)).reset_index(drop=True)
+    return {"topics/effects.parquet": keep(result.effects),
+            "topics/prevalence_over_time.parquet": keep(result.over_time),
+            "effects_summary": result.summary, "effects_notes": result.notes}
+
+
 def build_outputs(out_dir: Path, corpus_dir: Path, *, extra_documents: list[dict] | None = None,
                   extra_gazetteer: tuple = (), with_metrics: bool = True, n_topics: int = 4) -> Path:
     """Write every upstream output the report reads into `out_dir`; returns `out_dir`."""
@@ -302,6 +325,10 @@ def build_outputs(out_dir: Path, corpus_dir: Path, *, extra_documents: list[dict
         "entity_summary.parquet": build_entity_summary(entities),
         **build_topics(passages, languages, entities, n_topics=n_topics),
     }
+    effects = build_effects(sorted(int(t) for t in files["topics/topics.parquet"]["topic_id"])[:4])
+    files["topics/groups.json"]["effects"] = effects.pop("effects_summary")
+    files["topics/groups.json"]["notes"] += effects.pop("effects_notes")
+    files.update(effects)
     if with_metrics:
         files["language_metrics.json"] = {"accuracy": {"en": 0.98, "ru": 0.95, "kk": 0.91},
                                           "by_length": {"short": 0.83, "long": 0.99}}

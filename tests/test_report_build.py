@@ -41,6 +41,9 @@ def test_build_writes_page_summary_figures_and_plot_tables(built):
         assert b"<svg" in (out / "figures" / f"{name}.svg").read_bytes()[:500]
     prevalence = pd.read_csv(out / "plots" / "prevalence.csv")
     assert {"topic", "group", "prevalence", "ci_low", "ci_high"} <= set(prevalence.columns)
+    over_time = pd.read_csv(out / "plots" / "prevalence_over_time.csv")
+    assert {"topic", "group", "time", "prevalence", "ci_low", "ci_high"} <= set(over_time.columns)
+    assert (out / "figures" / "prevalence_over_time.png").read_bytes()[:4] == b"\x89PNG"
 
 
 def test_report_says_how_many_passages_came_from_ocr(built):
@@ -131,7 +134,7 @@ def test_every_chart_trace_carries_escaped_text(built):
     _, _, page = built
     charts = _payload(page)["charts"]
     assert set(charts) == {"documents_per_group", "language_volume", "topic_sizes", "prevalence",
-                           "differences", "entity_bars", "entity_network"}
+                           "differences", "entity_bars", "entity_network", "prevalence_over_time"}
     names = json.dumps(charts["entity_network"]["data"], ensure_ascii=False)
     assert "&lt;جامعة القدس&gt;" in names and "<جامعة" not in names
 
@@ -190,3 +193,49 @@ def test_allow_stale_builds_a_page_that_says_so(built, tmp_path):
     page = _build(copy, allow_stale=True).index.read_text(encoding="utf-8")
     assert "<b>Built from stale outputs</b>" in page
     assert "run `dvc repro ingest`" in page
+
+
+def test_covariate_effects_section_shows_the_table_and_the_trend_per_group(built):
+    root, _, page = built
+    section = re.search(r'<section id="effects">(.*?)</section>', page, re.S).group(1)
+    assert "perspective = <bdi>kazakh</bdi>" in section and "year × perspective" in section
+    assert 'data-chart="prevalence_over_time"' in section and "vs kazakh" in section
+    rows = _payload(page)["more"].get("effects", [])
+    assert {"russian vs kazakh", "chinese vs kazakh", "per +1 year"} <= {r[0][2] for r in rows} | set(
+        re.findall(r"<td dir=\"auto\">((?:\w+ vs \w+)|(?:per \+1 year))</td>", section))
+    chart = _payload(page)["charts"]["prevalence_over_time"]
+    lines = [t for t in chart["data"] if t["mode"] == "lines+markers"]
+    assert {t["name"] for t in lines} == {"kazakh", "russian", "chinese"}
+    # the page groups by partner, so the perspective curves are not tied to its group filter
+    assert all(t["meta"] == {} for t in chart["data"])
+    summary = (root / "outputs" / "report" / "summary.md").read_text(encoding="utf-8")
+    assert "## Covariate effects" in summary and "effects have intervals that exclude zero" in summary
+
+
+def test_report_from_topics_outputs_without_effects_says_which_stage_to_rerun(tmp_path, corpus_dir):
+    root = make_project(tmp_path / "old", corpus_dir, with_metrics=False)
+    (root / "params.yaml").write_text(PARAMS, encoding="utf-8")
+    for name in ("effects", "prevalence_over_time"):
+        (root / "outputs" / "topics" / f"{name}.parquet").unlink()
+    page = _build(root).index.read_text(encoding="utf-8")
+    section = re.search(r'<section id="effects">(.*?)</section>', page, re.S).group(1)
+    assert "not available: run `dvc repro topics`" in section and "<table" not in section
+
+
+def test_effects_not_estimated_show_the_stage_note_instead_of_a_table(tmp_path, corpus_dir):
+    root = make_project(tmp_path / "small", corpus_dir, with_metrics=False)
+    (root / "params.yaml").write_text(PARAMS, encoding="utf-8")
+    topics = root / "outputs" / "topics"
+    for name in ("effects", "prevalence_over_time"):
+        frame = pd.read_parquet(topics / f"{name}.parquet")
+        frame.iloc[0:0].to_parquet(topics / f"{name}.parquet", index=False)
+    groups = json.loads((topics / "groups.json").read_text(encoding="utf-8"))
+    note = ("Covariate effects are not estimated: the corpus has 5 document(s), fewer than effects.min_docs=10; "
+            "a regression on so few documents would describe those documents, not the covariates.")
+    groups["effects"], groups["notes"] = {"estimated": False}, [note]
+    (topics / "groups.json").write_text(json.dumps(groups), encoding="utf-8")
+    page = _build(root).index.read_text(encoding="utf-8")
+    section = re.search(r'<section id="effects">(.*?)</section>', page, re.S).group(1)
+    assert "fewer than effects.min_docs=10" in section and "<table" not in section
+    assert "fewer than effects.min_docs" not in re.search(r'<section id="comparison">(.*?)</section>', page,
+                                                          re.S).group(1)

@@ -95,7 +95,8 @@ def test_difference_involving_a_too_small_group_is_never_distinguishable():
 def test_notes_say_in_plain_words_when_differences_cannot_be_told_from_noise():
     boot = compare.bootstrap_prevalence(_two_groups(8, 0.5, 0.5), ["A", "B"], CompareSettings(n_boot=200))
     diffs = compare.difference_table(boot, "perspective", 0.95, too_small=set())
-    (note,) = compare.difference_notes(diffs, 0.95, {0: "migration", 1: "forum"})
+    method, note = compare.difference_notes(diffs, 0.95, {0: "migration", 1: "forum"})
+    assert "Benjamini–Hochberg" in method and "all 2 topic × pair tests" in method
     assert note.startswith("'A' vs 'B': none of the 2 topic differences can be told from noise")
 
 
@@ -153,3 +154,47 @@ def test_generic_agreement_mentions_are_not_emphasised_entities():
     doc_group = pd.Series({"d1": "kazakh"})
     table = compare.entity_emphasis(entities, doc_group, ["kazakh"], "perspective", CompareSettings())
     assert table["canonical_id"].tolist() == ["agr:memorandum-2017"] and table["share"].tolist() == [1.0]
+
+
+def test_benjamini_hochberg_matches_the_step_up_rule():
+    p = np.array([0.01, 0.04, 0.03, 0.005, 0.5])
+    q = compare.adjust_p_values(p, "bh")
+    # sorted p: .005 .01 .03 .04 .5 → p·m/rank: .025 .025 .05 .05 .5, made monotone from the top
+    np.testing.assert_allclose(q, [0.025, 0.05, 0.05, 0.025, 0.5])
+    np.testing.assert_allclose(compare.adjust_p_values(p, "bonferroni"), [0.05, 0.2, 0.15, 0.025, 1.0])
+    with pytest.raises(PipelineError, match="compare.correction"):
+        compare.adjust_p_values(p, "holm-ish")
+
+
+def _random_documents(rng, n_docs: int, n_topics: int) -> pd.DataFrame:
+    docs = {f"d{i:03d}": list(rng.integers(0, n_topics, size=rng.integers(3, 12))) for i in range(n_docs)}
+    return docs
+
+
+def test_random_splits_rarely_flag_any_difference():
+    """No real difference between groups: at most about 5% of splits may flag anything at all."""
+    rng = np.random.default_rng(0)
+    docs = _random_documents(rng, 120, 12)
+    flagged = 0
+    for split in range(60):
+        names = sorted(docs)
+        chosen = set(rng.choice(names, size=60, replace=False))
+        assign = _assignments(docs, {d: "A" if d in chosen else "B" for d in names})
+        boot = compare.bootstrap_prevalence(assign, ["A", "B"], CompareSettings(n_boot=50, seed=split))
+        diffs = compare.difference_table(boot, "g", 0.95, set())
+        flagged += bool(diffs["distinguishable"].any())
+    assert flagged <= 6  # 5% of 60 is 3; binomial 97.5% bound is 7
+
+
+def test_a_real_difference_survives_the_correction():
+    rng = np.random.default_rng(1)
+    docs, groups = {}, {}
+    for i in range(40):
+        tilt = 0 if i < 20 else 1
+        docs[f"d{i}"] = [int(t) for t in rng.choice(6, size=10, p=[0.5, 0.1, 0.1, 0.1, 0.1, 0.1] if tilt == 0
+                                                    else [0.1, 0.5, 0.1, 0.1, 0.1, 0.1])]
+        groups[f"d{i}"] = "A" if tilt == 0 else "B"
+    boot = compare.bootstrap_prevalence(_assignments(docs, groups), ["A", "B"], CompareSettings(n_boot=100))
+    diffs = compare.difference_table(boot, "g", 0.95, set()).set_index("topic_id")
+    assert diffs.loc[0, "distinguishable"] and diffs.loc[1, "distinguishable"]
+    assert diffs.loc[0, "diff"] > 0 > diffs.loc[1, "diff"] and diffs.loc[0, "q_value"] < 0.05

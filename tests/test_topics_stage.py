@@ -205,3 +205,12 @@ def test_saved_model_loads_back_without_pickling_the_embedder(seed_run):
     loaded = BERTopic.load(str(out / "model"))
     topics = pd.read_parquet(out / "topics.parquet")
     assert set(loaded.get_topic_info()["Topic"]) == set(topics["topic_id"])
+
+
+@pytest.mark.slow
+def test_seed_corpus_is_too_small_for_covariate_effects_and_says_so(seed_run):
+    _, _, out, _ = seed_run
+    assert pd.read_parquet(out / "effects.parquet").empty and pd.read_parquet(out / "prevalence_over_time.parquet").empty
+    groups = json.loads((out / "groups.json").read_text(encoding="utf-8"))
+    assert groups["effects"] == {"estimated": False}
+    assert any("5 document(s), fewer than effects.min_docs=10" in n for n in groups["notes"])

@@ -16,7 +16,7 @@ from pipeline.config import load_params, stage_settings
 from pipeline.report import charts, figures, plots, provenance, render, summary
 from pipeline.report.load import ReportInputs, load_inputs, shown_path
 from pipeline.report.palette import colour_map
-from pipeline.report.sections import comparison, entities, method, overview, themes
+from pipeline.report.sections import comparison, effects, entities, method, overview, themes
 from pipeline.report.sections.context import corpus_context
 from pipeline.report.settings import ReportSettings
 
@@ -46,6 +46,9 @@ def chart_specs(inputs: ReportInputs, sections: dict[str, Any], groups: list[str
         "differences": charts.differences(inputs.differences, topics, comp["labels"], comp["too_small"]),
         "entity_bars": charts.entity_bars(sections["entities"]["blocks"], groups),
         "entity_network": charts.entity_network(sections["entities"]["network"]),
+        "prevalence_over_time": charts.prevalence_over_time(
+            sections["effects"]["over_time"], sections["effects"]["chart_topics"], comp["labels"],
+            sections["effects"]["page_group_column"]),
     }
 
 
@@ -64,13 +67,15 @@ def build_report(outputs_dir: str | Path = "outputs", out_dir: str | Path = "out
         "overview": overview.build(inputs, ctx, settings),
         "themes": themes.build(inputs, ctx, settings),
         "comparison": comparison.build(inputs, ctx, settings),
+        "effects": effects.build(inputs, ctx, settings),
         "entities": entities.build(inputs, ctx, settings),
         "method": method.build(inputs, params, shown_path(Path(params_path), Path(root)), prov),
     }
     specs = chart_specs(inputs, sections, ctx.groups)
     tables = [sections["overview"]["documents"], sections["overview"]["language_table"],
               sections["overview"]["skipped"], sections["themes"]["table"],
-              sections["comparison"]["prevalence"], sections["comparison"]["differences"]]
+              sections["comparison"]["prevalence"], sections["comparison"]["differences"],
+              sections["effects"]["table"]]
     payload = {"charts": specs, "more": {t.id: t.more_payload() for t in tables if len(t.rows) > t.limit}}
     context = {
         "title": settings.title, "prov": prov, "group_column": ctx.group_column, "groups": ctx.groups,
@@ -81,9 +86,10 @@ def build_report(outputs_dir: str | Path = "outputs", out_dir: str | Path = "out
     }
     page = render.render_page(context, payload)
     text = summary.render(settings.title, sections["overview"], sections["themes"], sections["comparison"],
-                          sections["entities"], sections["method"], inputs)
+                          sections["entities"], sections["method"], inputs, sections["effects"])
     plot_tables = plots.series(inputs.prevalence, inputs.differences, sections["overview"]["per_lang"],
                                inputs.topics, sections["comparison"]["labels"])
+    plot_tables |= plots.effect_series(inputs.effects, inputs.prevalence_over_time, sections["comparison"]["labels"])
     out_dir = Path(out_dir)
     with atomic.atomic_directory(out_dir) as tmp:
         (tmp / "index.html").write_text(page, encoding="utf-8")

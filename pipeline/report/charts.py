@@ -225,3 +225,61 @@ def entity_bars(blocks: list[dict[str, Any]], groups: list[str], per_label: int 
     return {"data": data, "layout": _layout("Most-named universities, people and agreements", barmode="stack",
                                             height=height, yaxis={"autorange": "reversed", "automargin": True},
                                             xaxis={"gridcolor": "#e6e9ee", "title": {"text": "mentions"}})}
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    colour = colour.lstrip("#")
+    r, g, b = (int(colour[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def prevalence_over_time(frame: pd.DataFrame, topics: list[int], labels: dict[int, str],
+                         page_group_column: str, columns: int = 3) -> dict[str, Any]:
+    """Small multiples, one panel per topic: predicted prevalence per year and group with its band.
+
+    Markers sit on the years where the group has documents; the line between them is the
+    model's linear trend. Traces carry meta.group only when the groups are the page's own, so
+    the page's group filter hides and shows them.
+    """
+    sub = frame[frame["topic_id"].isin(topics)] if not frame.empty else frame
+    if sub.empty:
+        return {"data": [], "layout": _layout("Topic prevalence over time per group (not estimated)")}
+    groups = list(dict.fromkeys(sub["group"].astype(str)))
+    colours = colour_map(groups)
+    filterable = str(sub["group_column"].iloc[0]) == page_group_column
+    time_column = str(sub["time_column"].iloc[0])
+    rows = -(-len(topics) // columns)
+    width, height = 1.0 / columns, 1.0 / rows
+    data: list[dict[str, Any]] = []
+    layout = _layout(f"Predicted topic prevalence by {time_column} and group (bands: 95% intervals)",
+                     height=max(360, 250 * rows + 110), annotations=[], showlegend=True)
+    for i, topic in enumerate(topics):
+        suffix = "" if i == 0 else str(i + 1)
+        col, row = i % columns, i // columns
+        layout[f"xaxis{suffix}"] = {"domain": [col * width + 0.04, (col + 1) * width - 0.02], "anchor": f"y{suffix}",
+                                    "gridcolor": "#e6e9ee", "tickformat": "d"}
+        layout[f"yaxis{suffix}"] = {"domain": [1 - (row + 1) * height + 0.07, 1 - row * height - 0.08],
+                                    "anchor": f"x{suffix}", "tickformat": ".0%", "gridcolor": "#e6e9ee"}
+        layout["annotations"].append({"text": plot_text(_short(labels.get(topic, str(topic)), 36)), "showarrow": False,
+                                      "xref": f"x{suffix} domain", "yref": f"y{suffix} domain", "x": 0, "y": 1.12,
+                                      "xanchor": "left", "font": {"size": 12}})
+        for g in groups:
+            rows_g = sub[(sub["topic_id"] == topic) & (sub["group"].astype(str) == g)].sort_values("time")
+            if rows_g.empty:
+                continue
+            meta = {"group": g} if filterable else {}
+            x = rows_g["time"].round(4).tolist()
+            data.append({"type": "scatter", "mode": "lines", "fill": "toself", "x": x + x[::-1],
+                         "y": rows_g["ci_high"].round(4).tolist() + rows_g["ci_low"].round(4).tolist()[::-1],
+                         "line": {"width": 0}, "fillcolor": _rgba(colours[g], 0.18), "hoverinfo": "skip",
+                         "showlegend": False, "legendgroup": g, "name": plot_text(g), "meta": meta,
+                         "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
+            data.append({"type": "scatter", "mode": "lines+markers", "x": x, "y": rows_g["prevalence"].round(4).tolist(),
+                         "name": plot_text(g), "legendgroup": g, "showlegend": i == 0, "meta": meta,
+                         "line": {"color": colours[g], "width": 2},
+                         "marker": {"color": colours[g], "size": [7 if n else 0 for n in rows_g["n_docs"]]},
+                         "customdata": rows_g[["ci_low", "ci_high", "n_docs"]].round(4).values.tolist(),
+                         "hovertemplate": f"{plot_text(g)} · %{{x}}: %{{y:.1%}} (%{{customdata[0]:.1%}}–"
+                                          "%{customdata[1]:.1%}; %{customdata[2]} documents that year)<extra></extra>",
+                         "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
+    return {"data": data, "layout": layout}

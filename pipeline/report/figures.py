@@ -91,7 +91,17 @@ def _draw_scatter(ax, traces: list[dict[str, Any]]) -> None:
     for k, tr in enumerate(traces):
         mode = tr.get("mode", "markers")
         colour = tr.get("marker", {}).get("color") or tr.get("line", {}).get("color")
-        if mode == "lines":
+        if tr.get("fill") == "toself":  # interval band (prevalence over time)
+            ax.fill(tr["x"], tr["y"], color=_rgba(tr.get("fillcolor", "")), linewidth=0, zorder=1)
+        elif mode == "lines+markers":  # a trend line, markers where there are documents
+            ax.plot(tr["x"], tr["y"], color=colour, linewidth=1.6, zorder=2,
+                    label=_t(tr.get("name", "")) if tr.get("showlegend", True) else None)
+            sizes = tr.get("marker", {}).get("size", 6)
+            seen = [(x, y) for x, y, s in zip(tr["x"], tr["y"], sizes if isinstance(sizes, list) else
+                                              [sizes] * len(tr["x"]), strict=True) if s]
+            if seen:
+                ax.scatter([x for x, _ in seen], [y for _, y in seen], color=colour, s=14, zorder=3)
+        elif mode == "lines":
             xs, ys = tr["x"], tr["y"]
             for i in range(0, len(xs) - 1, 3):
                 ax.plot(xs[i:i + 2], ys[i:i + 2], color=colour, linewidth=0.6, zorder=1)
@@ -122,16 +132,41 @@ def _draw_scatter(ax, traces: list[dict[str, Any]]) -> None:
         ax.axvline(0, color="#555", linewidth=0.8)
 
 
+def _rgba(value: str) -> Any:
+    """plotly's "rgba(r,g,b,a)" as a matplotlib colour tuple (grey when unreadable)."""
+    try:
+        r, g, b, a = (float(x) for x in value[value.index("(") + 1:value.rindex(")")].split(","))
+        return (r / 255, g / 255, b / 255, a)
+    except ValueError:
+        return (0.5, 0.5, 0.5, 0.2)
+
+
+def _panel_key(axis: str) -> tuple[int, str]:
+    return (int(axis[1:] or 1), axis)
+
+
 def draw(spec: dict[str, Any]) -> plt.Figure:
     """A matplotlib figure equivalent to a plotly spec made by `pipeline.report.charts`."""
     layout = spec.get("layout", {})
     traces = [t for t in spec.get("data", []) if t.get("visible", True) is True]
-    panels = sorted({_axis_key(t) for t in traces}) or ["x"]
+    panels = sorted({_axis_key(t) for t in traces}, key=_panel_key) or ["x"]
     height_px = layout.get("height", 420)
-    fig, axes = plt.subplots(1, len(panels), figsize=(9, max(3.2, height_px / 100 * 0.9)), squeeze=False)
+    # more than three panels (small multiples) wrap into rows of three
+    ncols = min(len(panels), 3) if len(panels) > 3 else len(panels)
+    nrows = -(-len(panels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(9, max(3.2, height_px / 100 * 0.9)), squeeze=False)
+    for extra in axes.flat[len(panels):]:
+        extra.set_axis_off()
+    titles = {str(a.get("xref", "")).split(" ")[0]: a.get("text", "") for a in layout.get("annotations", [])
+              if str(a.get("xref", "")).endswith(" domain")}
     title = layout.get("title", {}).get("text", "")
     fig.suptitle(_t(title), x=0.01, ha="left", fontsize=11)
-    for ax, panel in zip(axes[0], panels, strict=True):
+    for ax, panel in zip(axes.flat, panels, strict=False):
+        if panel in titles:
+            ax.set_title(_t(titles[panel]), fontsize=8.5)
+        axis_layout = layout.get("yaxis" if panel == "x" else f"yaxis{panel[1:]}", {})
+        if str(axis_layout.get("tickformat", "")).endswith("%"):
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         mine = [t for t in traces if _axis_key(t) == panel]
         if not mine:
             ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
@@ -153,7 +188,7 @@ def draw(spec: dict[str, Any]) -> plt.Figure:
             ax.set_aspect("equal")
         ax.grid(axis="x" if mine and mine[0].get("orientation") == "h" else "y", color="#e6e9ee", linewidth=0.6)
         ax.set_axisbelow(True)
-    handles, labels = axes[0][0].get_legend_handles_labels()
+    handles, labels = axes.flat[0].get_legend_handles_labels()
     if len(labels) > 1:
         fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 6), frameon=False, fontsize=8)
     fig.tight_layout(rect=(0, 0.06 if len(labels) > 1 else 0, 1, 0.95))

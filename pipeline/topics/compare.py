@@ -81,6 +81,7 @@ class Bootstrap:
     replicates: dict[str, np.ndarray]  # group → (n_boot, n_topics)
     n_docs: dict[str, int]
     n_passages: dict[str, int]
+    shares: dict[str, np.ndarray]      # group → (n_docs, n_topics) document shares
 
 
 def document_topic_shares(assign: pd.DataFrame, topic_ids: list[int]) -> pd.DataFrame:
@@ -96,17 +97,18 @@ def bootstrap_prevalence(assign: pd.DataFrame, groups: list[str], settings: Comp
     """
     topic_ids = sorted(int(t) for t in assign["topic_id"].unique())
     rng = np.random.default_rng(settings.seed)
-    point, reps, n_docs, n_passages = {}, {}, {}, {}
+    point, reps, n_docs, n_passages, all_shares = {}, {}, {}, {}, {}
     for group in groups:
         rows = assign[assign["group"] == group]
         shares = document_topic_shares(rows, topic_ids).to_numpy()
         n = shares.shape[0]
         n_docs[group], n_passages[group] = n, len(rows)
+        all_shares[group] = shares
         point[group] = shares.mean(axis=0)
         # how often each document is drawn in each replicate: one multinomial per replicate
         draws = rng.multinomial(n, np.full(n, 1.0 / n), size=settings.n_boot)
         reps[group] = draws @ shares / n
-    return Bootstrap(topic_ids, point, reps, n_docs, n_passages)
+    return Bootstrap(topic_ids, point, reps, n_docs, n_passages, all_shares)
 
 
 def _interval(replicates: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
@@ -127,24 +129,73 @@ def prevalence_table(boot: Bootstrap, column: str, level: float) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
-def difference_table(boot: Bootstrap, column: str, level: float, too_small: set[str]) -> pd.DataFrame:
+CORRECTIONS = ("bh", "bonferroni", "none")
+
+
+def welch_p_values(shares_a: np.ndarray, shares_b: np.ndarray) -> np.ndarray:
+    """Two-sided Welch t-test per topic on document shares (documents are the units).
+
+    A topic with no variation in either group (e.g. absent from both) gets p = 1.
+    """
+    from scipy import stats
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = stats.ttest_ind(shares_a, shares_b, axis=0, equal_var=False)
+    p = np.atleast_1d(np.asarray(result.pvalue, dtype=float)).copy()
+    constant = (shares_a.var(axis=0) == 0) & (shares_b.var(axis=0) == 0)
+    # no variation at all: the groups differ for certain or not at all
+    p[constant] = np.where(shares_a.mean(axis=0)[constant] == shares_b.mean(axis=0)[constant], 1.0, 0.0)
+    return np.where(np.isnan(p), 1.0, p)
+
+
+def adjust_p_values(p: np.ndarray, correction: str) -> np.ndarray:
+    """q-values: Benjamini–Hochberg step-up (FDR), Bonferroni (FWER) or none, over ALL tests given."""
+    if correction not in CORRECTIONS:
+        raise PipelineError(f"params.yaml: compare.correction is '{correction}'; choose one of {list(CORRECTIONS)}.")
+    p = np.asarray(p, dtype=float)
+    if correction == "none" or p.size == 0:
+        return p.copy()
+    if correction == "bonferroni":
+        return np.minimum(p * p.size, 1.0)
+    order = np.argsort(p, kind="stable")
+    ranked = p[order] * p.size / np.arange(1, p.size + 1)
+    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
+    q = np.empty_like(p)
+    q[order] = np.minimum(ranked, 1.0)
+    return q
+
+
+def difference_table(boot: Bootstrap, column: str, level: float, too_small: set[str],
+                     correction: str = "bh", fdr_level: float = 0.05) -> pd.DataFrame:
     """differences.parquet rows: every pair of groups (in group order) × topic.
 
-    `excludes_zero` is the raw interval test; `distinguishable` also requires both groups
-    to have at least compare.min_docs_per_group documents.
+    `ci_low`/`ci_high` are the bootstrap percentile interval of the difference (descriptive,
+    per comparison). Whether a difference is flagged does NOT come from that interval: with
+    30 topics and 3 pairs, 90 intervals at 95% would show about 4.5 false differences. Each
+    difference gets a Welch p-value on document shares, adjusted over every topic × pair
+    together (`q_value`, compare.correction, default Benjamini–Hochberg); `distinguishable`
+    is q ≤ compare.fdr_level with both groups large enough. The outlier topic (-1) is
+    reported but never tested.
     """
     rows = []
     for a, b in itertools.combinations(list(boot.replicates), 2):
         delta = boot.replicates[a] - boot.replicates[b]
         low, high = _interval(delta, level)
+        p = welch_p_values(boot.shares[a], boot.shares[b])
         for k, topic in enumerate(boot.topic_ids):
-            excludes = bool(low[k] > 0 or high[k] < 0)
             rows.append({"group_column": column, "group_a": a, "group_b": b, "topic_id": topic,
                          "diff": float(boot.point[a][k] - boot.point[b][k]),
                          "ci_low": float(low[k]), "ci_high": float(high[k]),
-                         "excludes_zero": excludes,
-                         "distinguishable": excludes and a not in too_small and b not in too_small})
-    return pd.DataFrame(rows)
+                         "excludes_zero": bool(low[k] > 0 or high[k] < 0),
+                         "p_value": float(p[k])})
+    frame = pd.DataFrame(rows, columns=["group_column", "group_a", "group_b", "topic_id", "diff", "ci_low",
+                                        "ci_high", "excludes_zero", "p_value"])
+    tested = (frame["topic_id"] != -1) & frame["p_value"].notna()
+    frame["q_value"] = np.nan
+    frame.loc[tested, "q_value"] = adjust_p_values(frame.loc[tested, "p_value"].to_numpy(), correction)
+    small = frame["group_a"].isin(too_small) | frame["group_b"].isin(too_small)
+    frame["distinguishable"] = (tested & (frame["q_value"] <= fdr_level) & ~small).astype(bool)
+    return frame
 
 
 def log_odds_z(counts_i: np.ndarray, counts_j: np.ndarray, prior: np.ndarray) -> np.ndarray:
@@ -267,22 +318,33 @@ def entity_emphasis(entities: pd.DataFrame, doc_group: pd.Series, groups: list[s
     return table[columns].reset_index(drop=True)
 
 
-def difference_notes(diffs: pd.DataFrame, level: float, labels: dict[int, str]) -> list[str]:
-    """One plain sentence per pair of groups: which topic differences are told from noise."""
-    notes = []
-    pct = f"{level:.0%}"
-    for (a, b), rows in diffs.groupby(["group_a", "group_b"], sort=False):
-        rows = rows[rows["topic_id"] != -1]
+def correction_sentence(correction: str, fdr_level: float, n_tests: int) -> str:
+    """How differences were flagged, in one sentence for the notes and the report."""
+    if correction == "bh":
+        return (f"Differences are flagged when their Benjamini–Hochberg q-value is at most {fdr_level:g}, over "
+                f"all {n_tests} topic × pair tests together (Welch t-tests on document shares): at most "
+                f"{fdr_level:.0%} of flagged differences are expected to be false.")
+    if correction == "bonferroni":
+        return (f"Differences are flagged when their Bonferroni-adjusted p-value is at most {fdr_level:g}, over all "
+                f"{n_tests} topic × pair tests (Welch t-tests on document shares).")
+    return (f"Differences are flagged when their p-value is at most {fdr_level:g} with NO correction for the "
+            f"{n_tests} tests (compare.correction: none): expect about {fdr_level * n_tests:.1f} false flags.")
+
+
+def difference_notes(diffs: pd.DataFrame, level: float, labels: dict[int, str], correction: str = "bh",
+                     fdr_level: float = 0.05) -> list[str]:
+    """How differences were flagged, then one plain sentence per pair of groups."""
+    tested = diffs[diffs["topic_id"] != -1]
+    notes = [correction_sentence(correction, fdr_level, len(tested))]
+    for (a, b), rows in tested.groupby(["group_a", "group_b"], sort=False):
         clear = rows[rows["distinguishable"]]
-        raw = rows[rows["excludes_zero"] & ~rows["distinguishable"]]
         if clear.empty:
-            sentence = (f"'{a}' vs '{b}': none of the {len(rows)} topic differences can be told from "
-                        f"noise")
-            sentence += (f" (the {pct} intervals of {len(raw)} exclude 0, but a group has too few "
-                         f"documents to trust them)." if len(raw) else f" (every {pct} interval includes 0).")
+            sentence = (f"'{a}' vs '{b}': none of the {len(rows)} topic differences can be told from noise "
+                        f"after correcting for multiple tests.")
         else:
-            named = ", ".join(f"{labels.get(int(t), t)} ({d:+.2f})" for t, d in zip(clear["topic_id"], clear["diff"], strict=True))
-            sentence = (f"'{a}' vs '{b}': {len(clear)} of {len(rows)} topic differences have {pct} "
-                        f"intervals that exclude 0: {named}; the other differences cannot be told from noise.")
+            named = ", ".join(f"{labels.get(int(t), t)} ({d:+.2f}, q={q:.3g})"
+                              for t, d, q in zip(clear["topic_id"], clear["diff"], clear["q_value"], strict=True))
+            sentence = (f"'{a}' vs '{b}': {len(clear)} of {len(rows)} topic differences are flagged: {named}; "
+                        f"the others cannot be told from noise.")
         notes.append(sentence)
     return notes

@@ -19,11 +19,20 @@ import pandas as pd
 from pipeline.atomic import atomic_directory, write_json
 from pipeline.errors import PipelineError
 from pipeline.stage_inputs import read_stage_output
-from pipeline.topics import compare, terms
+from pipeline.topics import compare, quality, terms
 from pipeline.topics.cache import EmbeddingCache
+from pipeline.topics.effects import (
+    EFFECT_COLUMNS,
+    OVER_TIME_COLUMNS,
+    check_covariates,
+    document_covariates,
+    estimate_effects,
+)
 from pipeline.topics.embeddings import Embedder, make_embedder
 from pipeline.topics.model import fit_topics, plan_clustering
-from pipeline.topics.settings import CompareSettings, TopicSettings
+from pipeline.topics.neutral import METHODS as NEUTRAL_METHODS
+from pipeline.topics.neutral import LanguageReference, load_reference, neutralise
+from pipeline.topics.settings import CompareSettings, EffectsSettings, TopicSettings
 from pipeline.topics.vectorizer import make_vectorizer
 
 log = logging.getLogger(__name__)
@@ -77,6 +86,9 @@ class TopicsResult:
     groups: dict
     metrics: dict
     model: object = field(default=None, repr=False)
+    # covariate effects (pipeline/topics/effects.py): empty with a note when not estimated
+    effects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EFFECT_COLUMNS))
+    prevalence_over_time: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OVER_TIME_COLUMNS))
 
 
 @dataclass
@@ -151,11 +163,13 @@ def compare_groups(corpus: pd.DataFrame, assignments: pd.DataFrame, words: TermC
     boot = compare.bootstrap_prevalence(assignments.assign(group=group)[included], groups, settings)
     too_small = {g for g in groups if boot.n_docs[g] < settings.min_docs_per_group}
     prevalence = compare.prevalence_table(boot, column, settings.ci_level)
-    differences = compare.difference_table(boot, column, settings.ci_level, too_small)
+    differences = compare.difference_table(boot, column, settings.ci_level, too_small, settings.correction,
+                                           settings.fdr_level)
     notes += [f"Group '{g}' has {boot.n_docs[g]} document(s), fewer than compare.min_docs_per_group="
               f"{settings.min_docs_per_group}: its intervals only resample those few documents "
               f"and no difference involving it is marked distinguishable." for g in groups if g in too_small]
-    notes += compare.difference_notes(differences, settings.ci_level, labels)
+    notes += compare.difference_notes(differences, settings.ci_level, labels, settings.correction,
+                                      settings.fdr_level)
 
     counts, langs, topics = words.counts[included], assignments["lang"].to_numpy()[included], \
         assignments["topic_id"].to_numpy()[included]
@@ -175,21 +189,53 @@ def compare_groups(corpus: pd.DataFrame, assignments: pd.DataFrame, words: TermC
     return Comparison(prevalence, differences, distinct, per_topic, emphasis, sizes, notes)
 
 
+def parallel_agreement(corpus: pd.DataFrame, topics: np.ndarray, column: str) -> dict:
+    """translation_agreement where metadata links translations (topics.parallel_column), else nothing."""
+    if not column or column not in corpus.columns:
+        return {}
+    links = corpus.drop_duplicates("doc_id").set_index("doc_id")[column]
+    links = links.astype("string").fillna("").str.strip()
+    if (links != "").sum() < 2:
+        return {}
+    result = quality.translation_agreement(topics, corpus["doc_id"].to_numpy(), links)
+    return {"translation_sets": result["translation_sets"], "translation_agreement": result["translation_agreement"]}
+
+
 def analyse(corpus: pd.DataFrame, embeddings: np.ndarray, entities: pd.DataFrame,
             topic_settings: TopicSettings, compare_settings: CompareSettings,
-            embedder: Embedder | None = None, notes: list[str] | None = None) -> TopicsResult:
-    """Fit topics on `corpus` (one row per passage, with `lang`) and compare groups of documents."""
+            embedder: Embedder | None = None, notes: list[str] | None = None,
+            reference: LanguageReference | None = None, *,
+            effect_settings: EffectsSettings | None = None) -> TopicsResult:
+    """Fit topics on `corpus` (one row per passage, with `lang`), compare groups of documents and
+    estimate covariate effects on topic prevalence (`effect_settings`, default `EffectsSettings()`).
+
+    The vectors are made language-neutral first (topics.language_neutral, with the language
+    directions `reference`); without a usable reference, languages are centered on the corpus.
+    """
     notes = list(notes or [])
     compare.check_group_column(corpus, compare_settings.group_column, list(compare_settings.groups))
+    effect_settings = effect_settings or EffectsSettings()
+    check_covariates(corpus, effect_settings)
     texts = corpus["text"].tolist()
-    fit = fit_topics(texts, embeddings, topic_settings, embedder)
+    neutral = neutralise(embeddings, corpus["lang"].to_numpy(), topic_settings.language_neutral, reference,
+                         embedder.name if embedder is not None else "", topic_settings.min_language_passages)
+    notes += neutral.notes
+    vectors = neutral.vectors
+    fit = fit_topics(texts, vectors, topic_settings, embedder)
     topics = fit.topics
     words = count_terms(texts, topic_settings)
-    topic_table, assignments = describe_topics(corpus, embeddings, topics, words, topic_settings)
+    topic_table, assignments = describe_topics(corpus, vectors, topics, words, topic_settings)
     labels = dict(zip(topic_table["topic_id"], topic_table["label"], strict=True))
     comparison = compare_groups(corpus, assignments, words, labels, entities, compare_settings,
                                 topic_settings.n_top_terms)
     notes += comparison.notes
+
+    # covariate effects: several metadata columns at once, documents as units (pipeline/topics/effects.py)
+    shares = compare.document_topic_shares(assignments, sorted(int(t) for t in set(assignments["topic_id"])))
+    covariate = estimate_effects(shares, document_covariates(corpus, effect_settings), effect_settings,
+                                 compare_settings.group_column, list(compare_settings.groups),
+                                 compare_settings.min_docs_per_group)
+    notes += covariate.notes
 
     languages = sorted(set(assignments["lang"]))
     if len(languages) == 1:
@@ -197,6 +243,9 @@ def analyse(corpus: pd.DataFrame, embeddings: np.ndarray, entities: pd.DataFrame
     if fit.outliers_before_reduction:
         notes.append(f"HDBSCAN left {fit.outliers_before_reduction} passage(s) as outliers; after "
                      f"reduce_outliers ({topic_settings.outlier_strategy}) {int((topics == -1).sum())} remain.")
+    if (topics == -1).all():
+        notes.append("HDBSCAN found no cluster at all (every passage is an outlier): try topics.reduction: umap, "
+                     "a smaller topics.min_cluster_size, or topics.clustering: kmeans.")
     real = topic_table[topic_table["topic_id"] != -1]
     metrics = {
         "n_topics": int(len(real)),
@@ -205,23 +254,33 @@ def analyse(corpus: pd.DataFrame, embeddings: np.ndarray, entities: pd.DataFrame
         "coherence": round(float(real["coherence"].mean()), 6) if real["coherence"].notna().any() else None,
         "n_passages": int(len(topics)),
         "n_documents": int(corpus["doc_id"].nunique()),
-        "cross_language_topics": int(sum(len(json.loads(x)) > 1 for x in real["languages"])),
+        **quality.language_mix(topics, assignments["lang"].to_numpy()),
+        "seed_ari": fit.stability.get("seed_ari"),
+        **parallel_agreement(corpus, topics, topic_settings.parallel_column),
     }
     groups_json = {
         "group_column": compare_settings.group_column,
         "groups": comparison.groups,
         "min_docs_per_group": compare_settings.min_docs_per_group,
         "ci_level": compare_settings.ci_level,
+        "correction": compare_settings.correction,
+        "fdr_level": compare_settings.fdr_level,
         "n_boot": compare_settings.n_boot,
         "prevalence": "mean over the group's documents of each document's share of passages in the topic; "
                       "intervals are bootstrap percentiles over documents",
         "coherence": "NPMI of top-term pairs, co-occurrence within passages of the same language",
         "clustering": fit.plan.as_dict(),
+        "language_neutral": topic_settings.language_neutral,
+        "n_topics_stability": fit.stability.get("candidates", []),
+        "language_mix": "a topic is one-language when more than 90% of its passages are in one language; "
+                        "mean_language_entropy is 1 when every topic mixes languages as the corpus does",
         "notes": notes,
     }
+    groups_json["effects"] = covariate.summary
     return TopicsResult(topic_table, assignments, comparison.prevalence, comparison.differences,
                         comparison.distinctive_terms, comparison.topic_group_terms, comparison.entity_emphasis,
-                        groups_json, metrics, fit.model)
+                        groups_json, metrics, fit.model, effects=covariate.effects,
+                        prevalence_over_time=covariate.over_time)
 
 
 def write_result(result: TopicsResult, out_dir: str | Path, metrics_path: str | Path, save_model: bool = False) -> None:
@@ -236,6 +295,7 @@ def write_result(result: TopicsResult, out_dir: str | Path, metrics_path: str | 
         "differences": result.differences, "distinctive_terms": result.distinctive_terms,
         "topic_group_terms": result.topic_group_terms, "entity_emphasis": result.entity_emphasis,
     }
+    tables |= {"effects": result.effects, "prevalence_over_time": result.prevalence_over_time}
     with atomic_directory(out_dir) as tmp:
         for name, frame in tables.items():
             frame.to_parquet(tmp / f"{name}.parquet", index=False)
@@ -253,7 +313,7 @@ ENTITY_COLUMNS = ("passage_id", "doc_id", "label", "canonical_id", "canonical_na
 def run_stage(passages_path: str | Path, languages_path: str | Path, entities_path: str | Path | None,
               out_dir: str | Path, metrics_path: str | Path, cache_dir: str | Path | None,
               topic_settings: TopicSettings, compare_settings: CompareSettings,
-              embedder: Embedder | None = None) -> dict:
+              embedder: Embedder | None = None, effect_settings: EffectsSettings | None = None) -> dict:
     """Read inputs, embed through the cache, analyse, write. Returns a summary for the log line."""
     started = time.perf_counter()
     passages = read_stage_output(passages_path, "ingest", ("doc_id", "passage_id", "text"), what="passages")
@@ -265,10 +325,18 @@ def run_stage(passages_path: str | Path, languages_path: str | Path, entities_pa
     corpus, notes = assemble_passages(passages, languages, topic_settings.min_chars)
     # fail on a bad grouping column or a corpus too small to cluster before minutes of embedding
     compare.check_group_column(corpus, compare_settings.group_column, list(compare_settings.groups))
+    effect_settings = effect_settings or EffectsSettings()
+    check_covariates(corpus, effect_settings)
     plan_clustering(len(corpus), topic_settings)
+    if topic_settings.language_neutral not in NEUTRAL_METHODS:
+        raise PipelineError(f"params.yaml: topics.language_neutral is '{topic_settings.language_neutral}'; "
+                            f"choose one of {list(NEUTRAL_METHODS)}.")
+    needs_reference = any(step in topic_settings.language_neutral.split("+") for step in ("reference", "project"))
+    reference = load_reference(topic_settings.language_reference) if needs_reference else None
     embedder = embedder or make_embedder(topic_settings.embedding, topic_settings.seed, topic_settings.batch_size)
     vectors, n_new = embed_passages(corpus["text"].tolist(), embedder, cache_dir)
-    result = analyse(corpus, vectors, entities, topic_settings, compare_settings, embedder, notes)
+    result = analyse(corpus, vectors, entities, topic_settings, compare_settings, embedder, notes, reference,
+                     effect_settings=effect_settings)
     write_result(result, out_dir, metrics_path, topic_settings.save_model)
     return {"passages": len(corpus), "embedded": n_new, "topics": result.metrics["n_topics"],
             "outlier_share": result.metrics["outlier_share"], "seconds": round(time.perf_counter() - started, 1),

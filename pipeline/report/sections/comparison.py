@@ -43,7 +43,8 @@ def build(inputs: ReportInputs, ctx: CorpusContext, settings: ReportSettings) ->
     info = inputs.groups.get("groups") or {}
     too_small = {str(g) for g, v in info.items() if isinstance(v, dict) and v.get("too_small")}
     empty = [g for g in ctx.groups if int((info.get(g) or {}).get("n_docs", 1) or 0) == 0]
-    notes = [str(n) for n in inputs.groups.get("notes") or []]
+    # notes about covariate effects are shown in their own section (sections/effects.py)
+    notes = [str(n) for n in inputs.groups.get("notes") or [] if not str(n).startswith("Covariate effects")]
     for g in sorted(too_small):
         if any(g in n for n in notes):
             continue  # the topics stage already explained this group
