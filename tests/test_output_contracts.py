@@ -84,3 +84,12 @@ def test_report_reads_exactly_the_declared_facts():
         out = OUTPUT[spec.key]
         assert spec.stage == out.stage and spec.columns == out.columns
         assert (spec.path == out.path) if spec.from_root else (f"outputs/{spec.path}" == out.path)
+
+
+def test_training_defaults_match_the_declared_outputs():
+    """Training settings keep literal paths (see ner_training/settings.py); they must still agree."""
+    from pipeline.ner_training.settings import RussianCrfSettings, SpacyNerSettings, StanzaNerSettings
+
+    for settings, key in ((SpacyNerSettings(), "kk_ner"), (StanzaNerSettings(), "kk_ner_stanza"),
+                          (RussianCrfSettings(), "ru_ner_crf")):
+        assert settings.output == OUTPUT[key].path and settings.metrics == OUTPUT[f"{key}_metrics"].path

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.outputs import default_path
+# Output paths are literal here, not read from pipeline/outputs.py: the training stages take half
+# an hour, and importing that module would make every edit of it (a new topic table) retrain the
+# Kazakh models. tests/test_output_contracts.py checks these defaults against it.
 
 
 @dataclass(frozen=True)
@@ -26,8 +28,8 @@ class SpacyNerSettings:
     test_ratio: float = 0.2
     retired_seed: int = 13
     retired_ratio: float = 0.2
-    output: str = default_path("kk_ner")
-    metrics: str = default_path("kk_ner_metrics")
+    output: str = "models/kk_ner"
+    metrics: str = "models/kk_ner_metrics.json"
     work_dir: str = "outputs/ner_train_kk"
     # Architecture: hashed embeddings of NORM/PREFIX/SUFFIX/SHAPE feed a CNN encoder.
     width: int = 128
@@ -66,8 +68,8 @@ class StanzaNerSettings:
     test_ratio: float = 0.2
     retired_seed: int = 13
     retired_ratio: float = 0.2
-    output: str = default_path("kk_ner_stanza")
-    metrics: str = default_path("kk_ner_stanza_metrics")
+    output: str = "models/kk_ner_stanza"
+    metrics: str = "models/kk_ner_stanza_metrics.json"
     work_dir: str = "outputs/ner_train_kk_stanza"
     word_emb_dim: int = 100
     char_hidden_dim: int = 100
@@ -88,8 +90,8 @@ class RussianCrfSettings:
     """
 
     data: str = "data/factrueval/devset"
-    output: str = default_path("ru_ner_crf")
-    metrics: str = default_path("ru_ner_crf_metrics")
+    output: str = "models/ru_ner_crf"
+    metrics: str = "models/ru_ner_crf_metrics.json"
     folds: int = 5  # cross-validation by document: train on folds-1, score the held-out fold
     fold_salt: str = "factru-2026"
     c1: float = 0.1
