@@ -17,8 +17,10 @@ takes seconds while tagging a passage takes milliseconds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
+from pipeline.entities.ensemble_backend import RULES as ENSEMBLE_RULES
 from pipeline.entities.mention import Mention, NerBackend
 from pipeline.errors import PipelineError
 
@@ -33,37 +35,82 @@ class RulesOnlyBackend:
         return [[] for _ in texts]
 
 
-def build_backend(spec: str, lang: str, batch_size: int = 64, chunk_chars: int = 20_000) -> NerBackend:
-    """The backend named by `spec` for language `lang` (see module docstring)."""
-    kind, _, arg = spec.partition(":")
-    kind = kind.strip().lower()
-    if kind == "spacy" and arg:
-        from pipeline.entities.spacy_backend import SpacyBackend
+def _spacy(arg: str, lang: str, batch_size: int, chunk_chars: int) -> NerBackend:
+    from pipeline.entities.spacy_backend import SpacyBackend
 
-        return SpacyBackend(arg, batch_size=batch_size, chunk_chars=chunk_chars)
-    if kind == "natasha":
-        from pipeline.entities.natasha_backend import NatashaBackend
+    return SpacyBackend(arg, batch_size=batch_size, chunk_chars=chunk_chars)
 
-        return NatashaBackend(chunk_chars=chunk_chars)
-    if kind == "natasha-crf" and arg:
-        from pipeline.entities.natasha_crf_backend import NatashaCrfBackend
 
-        return NatashaCrfBackend(arg, chunk_chars=chunk_chars)
-    if kind.startswith("ensemble-") and arg:
+def _natasha(arg: str, lang: str, batch_size: int, chunk_chars: int) -> NerBackend:
+    from pipeline.entities.natasha_backend import NatashaBackend
+
+    return NatashaBackend(chunk_chars=chunk_chars)
+
+
+def _natasha_crf(arg: str, lang: str, batch_size: int, chunk_chars: int) -> NerBackend:
+    from pipeline.entities.natasha_crf_backend import NatashaCrfBackend
+
+    return NatashaCrfBackend(arg, chunk_chars=chunk_chars)
+
+
+def _stanza(arg: str, lang: str, batch_size: int, chunk_chars: int) -> NerBackend:
+    from pipeline.entities.stanza_backend import StanzaBackend
+
+    return StanzaBackend(arg, lang)
+
+
+def _ensemble(rule: str) -> Callable[[str, str, int, int], NerBackend]:
+    def build(arg: str, lang: str, batch_size: int, chunk_chars: int) -> NerBackend:
         from pipeline.entities.ensemble_backend import EnsembleBackend
 
         parts = [build_backend(part, lang, batch_size, chunk_chars) for part in arg.split("+")]
-        return EnsembleBackend(parts, rule=kind.removeprefix("ensemble-"))
-    if kind == "stanza" and arg:
-        from pipeline.entities.stanza_backend import StanzaBackend
+        return EnsembleBackend(parts, rule=rule)
+    return build
 
-        return StanzaBackend(arg, lang)
-    if kind == "rules":
-        return RulesOnlyBackend()
-    raise PipelineError(
-        f"params.yaml: entities.backends.{lang} = '{spec}' is not a backend. Use 'spacy:<model>', "
-        "'natasha', 'natasha-crf:<model dir>', 'stanza:<model dir>', "
-        "'ensemble-agree:<spec>+<spec>', 'ensemble-fill:<spec>+<spec>' or 'rules'.")
+
+def _rules(arg: str, lang: str, batch_size: int, chunk_chars: int) -> NerBackend:
+    return RulesOnlyBackend()
+
+
+@dataclass(frozen=True)
+class BackendKind:
+    """One kind of backend: how params.yaml writes it and how it is built (imports stay lazy)."""
+
+    usage: str  # e.g. "spacy:<model>"; the part after ':' is the argument, when there is one
+    build: Callable[[str, str, int, int], NerBackend]  # (argument, lang, batch_size, chunk_chars)
+
+    @property
+    def needs_argument(self) -> bool:
+        return ":" in self.usage
+
+
+# Name → kind: the only list of backend names (error messages and the params.yaml comment follow it).
+BACKENDS: dict[str, BackendKind] = {
+    "spacy": BackendKind("spacy:<package or path>", _spacy),
+    "natasha": BackendKind("natasha", _natasha),
+    "natasha-crf": BackendKind("natasha-crf:<model dir>", _natasha_crf),
+    "stanza": BackendKind("stanza:<model dir>", _stanza),
+    **{f"ensemble-{rule}": BackendKind(f"ensemble-{rule}:<spec>+<spec>", _ensemble(rule)) for rule in ENSEMBLE_RULES},
+    "rules": BackendKind("rules", _rules),
+}
+
+
+def backend_usage() -> str:
+    """Every backend as params.yaml writes it, joined by ' | ' (as in the params.yaml comment)."""
+    return " | ".join(kind.usage for kind in BACKENDS.values())
+
+
+def build_backend(spec: str, lang: str, batch_size: int = 64, chunk_chars: int = 20_000) -> NerBackend:
+    """The backend named by `spec` for language `lang` (see module docstring)."""
+    name, _, arg = spec.partition(":")
+    name = name.strip().lower()
+    kind = BACKENDS.get(name)
+    if kind is None and name.startswith("ensemble-") and arg:
+        kind = BackendKind(name, _ensemble(name.removeprefix("ensemble-")))  # refused with the known rules
+    if kind is None or (kind.needs_argument and not arg):
+        raise PipelineError(
+            f"params.yaml: entities.backends.{lang} = '{spec}' is not a backend. Use one of: {backend_usage()}.")
+    return kind.build(arg, lang, batch_size, chunk_chars)
 
 
 class BackendRegistry:

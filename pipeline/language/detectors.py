@@ -15,7 +15,7 @@ abstains). The names:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -51,7 +51,6 @@ MAX_WORD_LETTERS = 40  # longer runs of letters are not words (the longest Kazak
 LONG_RUSSIAN_CONFIDENCE = 0.99  # long Cyrillic text without a Kazakh letter whose words Russian knows
 LONG_RUSSIAN_KNOWN_SHARE = 0.75  # below this share of words known to Russian, the combiner decides
 NAMES_ONLY_CONFIDENCE = 0.9  # Latin text of capitalised names only: English, and rarely anything else
-DETECTOR_NAMES = ("project", "lingua", "py3langid", "langdetect-kk", "langdetect")
 
 # Languages a script alone decides when none of the configured languages is written in it.
 SCRIPT_LANGUAGE = {"Jpan": "ja", "Kore": "ko", "Grek": "el", "Hebr": "he", "Armn": "hy", "Geor": "ka",
@@ -412,24 +411,32 @@ def _is_latin(language) -> bool:
         "zh", "ja", "ko", "ar", "fa", "ur", "he", "el", "hy", "ka", "hi", "mr", "bn", "gu", "pa", "ta", "te", "th"}
 
 
+def _project(languages: Sequence[str], models: Path, **options: float) -> Detector:
+    return ProjectDetector(languages, romanized_model=models / ROMANIZED_MODEL.name,
+                           cyrillic_model=models / CYRILLIC_MODEL.name, lexicon=models / LEXICON.name,
+                           combiner=models / COMBINER.name, **options)
+
+
+# Name → builder (languages, models dir, project options): the only list of detector names; the
+# CLI's choices, error messages and the params.yaml comment follow it.
+DETECTORS: dict[str, Callable[..., Detector]] = {
+    "project": _project,
+    "lingua": lambda languages, models, **_: LinguaDetector(languages),
+    "py3langid": lambda languages, models, **_: Py3langidDetector(languages),
+    "langdetect-kk": lambda languages, models, **_: LangdetectDetector(
+        [models / KAZAKH_PROFILE.name], name="langdetect-kk", languages=languages),
+    "langdetect": lambda languages, models, **_: LangdetectDetector(languages=languages),
+}
+DETECTOR_NAMES = tuple(DETECTORS)
+
+
 def build_detector(name: str, languages: Sequence[str], models_dir: str | Path = MODELS_DIR,
                    **project_options: float) -> Detector:
     """The detector called `name`, restricted to `languages` where the library allows it.
 
     `project_options` (kk_letter_share, long_text_letters, romanized_min_probability_short) tune the project detector.
     """
-    models = Path(models_dir)
-    if name == "project":
-        return ProjectDetector(languages, romanized_model=models / ROMANIZED_MODEL.name,
-                               cyrillic_model=models / CYRILLIC_MODEL.name, lexicon=models / LEXICON.name,
-                               combiner=models / COMBINER.name, **project_options)
-    if name == "lingua":
-        return LinguaDetector(languages)
-    if name == "py3langid":
-        return Py3langidDetector(languages)
-    if name == "langdetect":
-        return LangdetectDetector(languages=languages)
-    if name == "langdetect-kk":
-        return LangdetectDetector([models / KAZAKH_PROFILE.name], name="langdetect-kk", languages=languages)
-    raise PipelineError(f"params.yaml language.detector: unknown detector '{name}'. "
-                        f"Choose one of {list(DETECTOR_NAMES)}.")
+    if name not in DETECTORS:
+        raise PipelineError(f"params.yaml language.detector: unknown detector '{name}'. "
+                            f"Choose one of {list(DETECTOR_NAMES)}.")
+    return DETECTORS[name](languages, Path(models_dir), **project_options)

