@@ -128,7 +128,7 @@ def choose(args: argparse.Namespace) -> dict:
             for reduction in args.reductions:
                 for clustering in args.clusterings:
                     settings = dataclasses.replace(base, language_neutral=neutral, reduction=reduction,
-                                                   clustering=clustering, n_topics=args.n_topics,
+                                                   clustering=clustering, n_topics=args.n_topics, n_components=args.n_components,
                                                    n_topics_candidates=args.candidates)
                     fit, seconds = run_setting(frame, vectors, settings, reference)
                     key = f"{neutral} / {reduction} / {clustering}"
@@ -146,6 +146,7 @@ def main() -> None:
     parser.add_argument("--reductions", nargs="+", default=["none", "umap"])
     parser.add_argument("--clusterings", nargs="+", default=["kmeans", "hdbscan"])
     parser.add_argument("--n-topics", type=int, default=0)
+    parser.add_argument("--n-components", type=int, default=0)
     parser.add_argument("--candidates", type=float, nargs="*", default=[0.5, 0.75, 1.0, 1.5, 2.0],
                         help="n_topics candidates as multiples of the size formula ([] = the formula only)")
     parser.add_argument("--splits", type=int, default=200, help="random group splits (report phase)")
