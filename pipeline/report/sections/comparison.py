@@ -25,10 +25,15 @@ def difference_note(row: Any, too_small: set[str], label: str) -> str:
         return (f"Cannot be judged: {' and '.join(small)} {verb} too few documents for an interval "
                 "to mean anything.")
     ci = f"({100 * row.ci_low:+.1f} to {100 * row.ci_high:+.1f} points)"
+    q = getattr(row, "q_value", None)
+    q_text = f" (q = {q:.3g} after correcting for every topic × pair test)" if q is not None and q == q else ""
     if bool(row.distinguishable):
         more = row.group_a if row.diff > 0 else row.group_b
-        return f"{more} writes more about “{label}”; the interval {ci} excludes zero."
-    return f"Cannot be told from noise: the interval {ci} includes zero."
+        return f"{more} writes more about “{label}”{q_text}; the interval {ci} excludes zero."
+    if bool(getattr(row, "excludes_zero", False)) and q_text:
+        return (f"Cannot be told from noise once the many tests are accounted for{q_text}, although the "
+                f"interval {ci} alone excludes zero.")
+    return f"Cannot be told from noise{q_text}: the interval {ci} includes zero."
 
 
 def chart_topics(inputs: ReportInputs, limit: int) -> list[int]:
