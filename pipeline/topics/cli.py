@@ -6,7 +6,7 @@ import argparse
 import logging
 
 from pipeline.config import load_params, stage_settings
-from pipeline.outputs import default_path
+from pipeline.outputs import EMBEDDING_CACHE, default_path
 from pipeline.topics.settings import CompareSettings, EffectsSettings, TopicSettings
 
 
@@ -29,7 +29,7 @@ def register(subparsers) -> None:
                         help="entities output; pass '' to compare without entities (default: %(default)s)")
     parser.add_argument("--out", default=default_path("topics_dir"), help="output directory, replaced as a whole (default: %(default)s)")
     parser.add_argument("--metrics", default=default_path("topic_metrics"), help="DVC metrics file (default: %(default)s)")
-    parser.add_argument("--cache", default=default_path("embedding_cache"),
+    parser.add_argument("--cache", default=EMBEDDING_CACHE,
                         help="embedding cache directory; '' disables it (default: %(default)s)")
     parser.add_argument("--params", default="params.yaml", help="settings file (default: %(default)s)")
     parser.set_defaults(func=run)
