@@ -48,8 +48,10 @@ def settings_from(params_path: str) -> EntitiesSettings:
 def run_stage_command(args: argparse.Namespace) -> int:
     """Run the entities stage and print its one-line summary."""
     from pipeline.entities.stage import run_entities
+    from pipeline.run.settings import run_settings
 
     result = run_entities(args.passages, args.languages, args.decisions, args.out, args.machine_out,
-                          args.summary, args.skipped, settings_from(args.params))
+                          args.summary, args.skipped, settings_from(args.params),
+                          run=run_settings(load_params(args.params)))
     print(result.summary(args.out), file=sys.stderr)
     return 0

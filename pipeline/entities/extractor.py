@@ -98,8 +98,17 @@ class EntityExtractor:
         only by surname to their document); `refs_from`: per text, where its reference list starts
         (0: the whole text is in one; None: look for a references heading in the text itself).
         """
+        tagged = self.tag(texts, langs, segments, scopes, refs_from)
+        return ExtractionResult(self.link(tagged.mentions, texts, scopes), tagged.skipped)
+
+    def tag(self, texts: Sequence[str], langs: Sequence[str], segments: Sequence[str | None] | None = None,
+            scopes: Sequence[str] | None = None, refs_from: Sequence[int | None] | None = None) -> ExtractionResult:
+        """The models and the chain of steps, before linking: offsets into the folded texts.
+
+        Holds no state between calls, so batches can be tagged in any process in any order (the
+        Dask executor); `link`, which learns across a run, then runs over them in corpus order.
+        """
         n = len(texts)
-        originals = list(texts)
         texts = [fold_confusables(t) if t else t for t in texts]  # same lengths: offsets stay valid
         segments = segments if segments is not None else [None] * n
         scopes = scopes if scopes is not None else [""] * n
@@ -126,8 +135,17 @@ class EntityExtractor:
                 refs = refs_from[i]
                 unit = Unit(utext, lg, mentions, refs_from=None if refs is None else max(0, refs - s))
                 per_text[i].extend(m.shifted(s) for m in run_chain(unit, self.gazetteer, self.steps))
-        per_text = document_people(texts, per_text, scopes, list(langs))
+        return ExtractionResult(document_people(texts, per_text, scopes, list(langs)), skipped)
 
+    def link(self, per_text: list[list[EntityMention]], originals: Sequence[str],
+             scopes: Sequence[str] | None = None) -> list[list[EntityMention]]:
+        """Tagged mentions as written in `originals`, linked to canonical entities, labels filtered.
+
+        The canonicalizer learns across calls (abbreviations, people and institutions seen before),
+        so calls must come in corpus order.
+        """
+        scopes = scopes if scopes is not None else [""] * len(originals)
+        texts = [fold_confusables(t) if t else t for t in originals]
         out = []
         for i, mentions in enumerate(per_text):
             if texts[i] is not originals[i] and texts[i] != originals[i]:
@@ -136,4 +154,4 @@ class EntityExtractor:
             if self.labels is not None:
                 linked = [m for m in linked if m.label in self.labels]
             out.append(linked)
-        return ExtractionResult(out, skipped)
+        return out

@@ -10,11 +10,12 @@ review package; `entities_machine.parquet` keeps the mentions before review.
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,17 +23,19 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from tqdm import tqdm
 
 from pipeline.atomic import atomic_path, write_json, write_parquet
 from pipeline.entities.backends import BackendRegistry
-from pipeline.entities.extractor import EntityExtractor
+from pipeline.entities.extractor import EntityExtractor, ExtractionResult
 from pipeline.entities.gazetteer import load_gazetteer
 from pipeline.entities.merge import EntityMention
 from pipeline.entities.sections import references_start
 from pipeline.entities.settings import EntitiesSettings
 from pipeline.errors import PipelineError
 from pipeline.outputs import output
+from pipeline.run.executor import DaskExecutor, LocalExecutor, open_executor
+from pipeline.run.settings import RunSettings
+from pipeline.run.worker_cache import per_process
 from pipeline.stage_inputs import read_output
 
 ENTITY_SCHEMA = pa.schema([
@@ -138,30 +141,78 @@ def _rows(batch: pd.DataFrame, mentions: list[list[EntityMention]], refs: list[i
     return cols
 
 
-def extract_to_parquet(passages: Path, languages: Path, tmp_out: Path, settings: EntitiesSettings,
-                       extractor: EntityExtractor) -> tuple[StageResult, list[dict]]:
-    """First pass: tag every passage, append mentions to `tmp_out`; returns counts and skipped passages."""
+@dataclass
+class Chunk:
+    """What a task needs to tag one chunk of passages (no offsets maps: those stay with the driver)."""
+
+    texts: list[str]
+    langs: list[str]
+    segments: list[str]
+    scopes: list[str]
+    refs_from: list[int | None]
+
+
+def tag_chunk(source: EntitiesSettings | EntityExtractor, chunk: Chunk) -> ExtractionResult:
+    """The task both executors run: models and steps over one chunk, before linking.
+
+    `source` is the run's extractor (local executor) or the settings a worker builds its own
+    extractor from, once per process.
+    """
+    if isinstance(source, EntitiesSettings):
+        settings = source
+        source = per_process("entities.extractor", settings, lambda: build_extractor(settings))
+    return source.tag(chunk.texts, chunk.langs, chunk.segments, scopes=chunk.scopes, refs_from=chunk.refs_from)
+
+
+def _chunks(passages: Path, languages: Path, settings: EntitiesSettings,
+            held: deque[tuple[pd.DataFrame, Chunk]]) -> Iterator[Chunk]:
+    """Chunks in corpus order; each chunk's passages wait in `held` until its tags come back."""
     langs = _read_languages(languages)
+    refs = _ReferenceTracker()  # a document's reference list may start in an earlier chunk: decided here, in order
+    for batch in _passage_batches(passages, settings.passages_per_chunk):
+        batch = batch.fillna({"text": ""})
+        texts = [str(t) for t in batch["text"]]
+        missing = [pid for pid in batch["passage_id"] if pid not in langs]
+        if missing:
+            raise PipelineError(f"{languages}: no language for passage {missing[0]} ({len(missing)} in this chunk). "
+                                "The languages file is older than the passages: run `python -m pipeline language`.")
+        chunk = Chunk(texts, [langs[pid][0] for pid in batch["passage_id"]],
+                      [langs[pid][1] for pid in batch["passage_id"]], [str(d) for d in batch["doc_id"]],
+                      [refs.ref_start(d, t) for d, t in zip(batch["doc_id"], texts, strict=True)])
+        held.append((batch, chunk))
+        yield chunk
+
+
+def _count_passages(path: Path) -> int:
+    try:
+        return pq.ParquetFile(path).metadata.num_rows
+    except Exception:
+        return 0  # _passage_batches raises the error that says what to do
+
+
+def extract_to_parquet(passages: Path, languages: Path, tmp_out: Path, settings: EntitiesSettings,
+                       extractor: EntityExtractor, executor: LocalExecutor | DaskExecutor | None = None
+                       ) -> tuple[StageResult, list[dict]]:
+    """First pass: tag every passage, append mentions to `tmp_out`; returns counts and skipped passages.
+
+    Tagging runs on `executor` (chunks in parallel on Dask); linking, which learns across the run,
+    runs here over the tagged chunks in corpus order, so both executors write the same mentions.
+    """
+    executor = executor or LocalExecutor()
+    source = extractor if isinstance(executor, LocalExecutor) else settings
     result = StageResult()
     skipped: list[dict] = []
-    refs = _ReferenceTracker()
+    held: deque[tuple[pd.DataFrame, Chunk]] = deque()
+    total = -(-_count_passages(passages) // settings.passages_per_chunk)
     with pq.ParquetWriter(tmp_out, ENTITY_SCHEMA) as writer:
-        for batch in tqdm(_passage_batches(passages, settings.passages_per_chunk), desc="entities",
-                          unit="chunk", disable=None, leave=False):
-            batch = batch.fillna({"text": ""})
-            texts = [str(t) for t in batch["text"]]
-            missing = [pid for pid in batch["passage_id"] if pid not in langs]
-            if missing:
-                raise PipelineError(f"{languages}: no language for passage {missing[0]} ({len(missing)} in this chunk). "
-                                    "The languages file is older than the passages: run `python -m pipeline language`.")
-            lang_codes = [langs[pid][0] for pid in batch["passage_id"]]
-            segments = [langs[pid][1] for pid in batch["passage_id"]]
-            ref_starts = [refs.ref_start(d, t) for d, t in zip(batch["doc_id"], texts, strict=True)]
-            res = extractor.extract(texts, lang_codes, segments, scopes=list(batch["doc_id"]), refs_from=ref_starts)
-            for s in res.skipped:
+        for tagged in executor.map(functools.partial(tag_chunk, source), _chunks(passages, languages, settings, held),
+                                   total=total, desc="entities"):
+            batch, chunk = held.popleft()
+            mentions = extractor.link(tagged.mentions, chunk.texts, chunk.scopes)
+            for s in tagged.skipped:
                 skipped.append({"passage_id": batch["passage_id"].iloc[s.index], "doc_id": batch["doc_id"].iloc[s.index],
                                 "start": s.start, "end": s.end, "lang": s.lang, "reason": s.reason})
-            writer.write_table(pa.table(_rows(batch, res.mentions, ref_starts), schema=ENTITY_SCHEMA))
+            writer.write_table(pa.table(_rows(batch, mentions, chunk.refs_from), schema=ENTITY_SCHEMA))
             result.passages += len(batch)
     result.skipped = len(skipped)
     return result, skipped
@@ -241,18 +292,26 @@ def _apply_review(machine: Path, passages: Path, decisions: Path) -> tuple[pd.Da
 
 def run_entities(passages: str | Path, languages: str | Path, decisions: str | Path, out: str | Path,
                  machine_out: str | Path, summary_out: str | Path, skipped_out: str | Path,
-                 settings: EntitiesSettings, extractor: EntityExtractor | None = None) -> StageResult:
-    """Run the whole stage; every output is written atomically."""
+                 settings: EntitiesSettings, extractor: EntityExtractor | None = None,
+                 run: RunSettings | None = None) -> StageResult:
+    """Run the whole stage; every output is written atomically.
+
+    `run` (params.yaml `run`) chooses where passages are tagged; a given `extractor` (tests,
+    tools) is used in this process, so it implies the local executor.
+    """
     began = time.perf_counter()
     passages, languages, decisions = Path(passages), Path(languages), Path(decisions)
     out, machine_out = Path(out), Path(machine_out)
+    given = extractor is not None
     if extractor is None:
         extractor = build_extractor(settings)
-    machine_out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".entities-pass1.", dir=machine_out.parent) as tmpdir:
-        first_pass = Path(tmpdir) / "mentions.parquet"
-        result, skipped = extract_to_parquet(passages, languages, first_pass, settings, extractor)
-        finalize(first_pass, machine_out, extractor)
+    run = run if run is not None and not given else RunSettings()
+    with open_executor(run, _count_passages(passages), "entities") as executor:  # fails before anything is written
+        machine_out.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=".entities-pass1.", dir=machine_out.parent) as tmpdir:
+            first_pass = Path(tmpdir) / "mentions.parquet"
+            result, skipped = extract_to_parquet(passages, languages, first_pass, settings, extractor, executor)
+            finalize(first_pass, machine_out, extractor)
     if decisions.exists():
         entities, orphaned = _apply_review(machine_out, passages, decisions)
         entities = entities.reset_index(drop=True)

@@ -69,8 +69,10 @@ def _settings(params_path: str) -> LanguageSettings:
 def run_stage_command(args: argparse.Namespace) -> int:
     """Run the language stage."""
     from pipeline.language.stage import run_stage
+    from pipeline.run.settings import run_settings
 
-    run_stage(args.passages, args.out, args.metrics, _settings(args.params))
+    run_stage(args.passages, args.out, args.metrics, _settings(args.params),
+              run=run_settings(load_params(args.params)))
     return 0
 
 

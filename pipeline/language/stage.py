@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import time
@@ -16,6 +17,9 @@ from pipeline.language.evaluation import gold_metrics
 from pipeline.language.identify import LanguageIdentifier
 from pipeline.language.settings import LanguageSettings
 from pipeline.metrics_files import write_metrics
+from pipeline.run.executor import open_executor
+from pipeline.run.settings import RunSettings
+from pipeline.run.worker_cache import per_process
 from pipeline.stage_inputs import read_stage_output
 
 OUTPUT_COLUMNS = ["passage_id", "doc_id", "lang", "script", "confidence", "detector", "segments"]
@@ -67,13 +71,33 @@ def corpus_summary(languages: pd.DataFrame) -> dict:
     }
 
 
+def identifier_for(settings: LanguageSettings) -> LanguageIdentifier:
+    """The identifier for `settings`, built once per process (a Dask worker runs many partitions)."""
+    return per_process("language.identifier", settings, lambda: LanguageIdentifier.from_settings(settings))
+
+
+def identify_partition(settings: LanguageSettings, passages: pd.DataFrame) -> pd.DataFrame:
+    """One partition's rows of languages.parquet; the task both executors run."""
+    return identify_passages(passages, identifier_for(settings), progress=False)
+
+
+def identify_all(passages: pd.DataFrame, settings: LanguageSettings, run: RunSettings) -> pd.DataFrame:
+    """Every passage's row, in input order, through the executor of params.yaml `run`."""
+    size = run.partition_size
+    parts = [passages.iloc[i:i + size] for i in range(0, len(passages), size)] or [passages]
+    with open_executor(run, len(passages), "language") as executor:
+        frames = list(executor.map(functools.partial(identify_partition, settings), parts, total=len(parts),
+                                   desc="language"))
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+
+
 def run_stage(passages_path: str | Path, out_path: str | Path, metrics_path: str | Path,
-              settings: LanguageSettings, repo_root: str | Path = ".") -> dict:
+              settings: LanguageSettings, repo_root: str | Path = ".", run: RunSettings | None = None) -> dict:
     """Identify every passage, write both outputs atomically, return the metrics."""
     started = time.perf_counter()
     passages = read_passages(passages_path)
-    identifier = LanguageIdentifier.from_settings(settings)
-    languages = identify_passages(passages, identifier)
+    languages = identify_all(passages, settings, run or RunSettings())
+    identifier = identifier_for(settings)
     metrics = {"detector": identifier.detector_name, "corpus": corpus_summary(languages)}
     metrics.update(gold_metrics(identifier, repo_root))
     atomic.write_parquet(out_path, languages)
