@@ -1,0 +1,172 @@
+"""Throughput of the language and entities stages: local executor vs Dask (params.yaml `run`).
+
+    nice -n 10 .venv/bin/python bench/bench_scale.py [--passages 25000] [--workers 2]
+
+Input: passages built in memory from ../shared/data/scale/{en,ru,kk}.jsonl (read only, never
+copied into the project): documents taken in turn from the three languages, cut into paragraphs
+and paragraphs longer than ingest's 1,500 characters split at sentence boundaries (the ingest
+splitter), until --passages; written to a temporary Parquet file that is deleted afterwards.
+
+Each executor runs in its own child process, so peak memory (ru_maxrss) is per run:
+- local: both stages in one process (the default, `run.executor: local`).
+- dask: the child starts a LocalCluster of --workers worker processes (1 thread each), timed
+  apart, then the stages connect to its scheduler address, as they would to a cluster that is
+  already running; peak RSS of each worker is read on the worker after each stage (the workers
+  are shared by both stages, so the figure after entities includes the language models).
+The Dask outputs are compared with the local ones (pandas frame equality) before figures print.
+The machine is shared: the load average at the start is printed with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+SCALE = REPO.parent / "shared" / "data" / "scale"
+LANGS = ("en", "ru", "kk")
+
+
+def build_passages(limit: int, out: Path) -> dict:
+    """`limit` passages from the scale corpus, documents in turn per language, to `out` (Parquet)."""
+    import pandas as pd
+
+    from pipeline.ingest.segment import split_long
+
+    if not SCALE.exists():
+        raise SystemExit(f"{SCALE} not found: this benchmark needs the scale corpus (see its README).")
+    docs = {lang: [json.loads(x) for x in (SCALE / f"{lang}.jsonl").read_text(encoding="utf-8").splitlines()]
+            for lang in LANGS}
+    rows: list[dict] = []
+    i = 0
+    while len(rows) < limit:
+        lang = LANGS[i % 3]
+        k = i // 3
+        i += 1
+        if k >= max(len(v) for v in docs.values()):
+            break
+        if k >= len(docs[lang]):
+            continue
+        doc = docs[lang][k]
+        for n, para in enumerate(p.strip() for p in re.split(r"\n+", doc["text"]) if p.strip()):
+            for j, (a, b) in enumerate(split_long(para, 1500)):
+                rows.append({"passage_id": f"{doc['id']}:{n}:{j}", "doc_id": doc["id"], "text": para[a:b]})
+    rows = rows[:limit]
+    pd.DataFrame(rows).to_parquet(out, index=False)
+    return {"passages": len(rows), "documents": len({r["doc_id"] for r in rows}),
+            "chars": sum(len(r["text"]) for r in rows)}
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(mode: str, passages: Path, out: Path, workers: int) -> dict:
+    """Run both stages with one executor; figures as a dict."""
+    from pipeline.config import load_params, stage_settings
+    from pipeline.entities.settings import EntitiesSettings
+    from pipeline.entities.stage import run_entities
+    from pipeline.language.settings import LanguageSettings
+    from pipeline.language.stage import run_stage
+    from pipeline.run.settings import DaskSettings, RunSettings
+
+    params = load_params(REPO / "params.yaml")
+    language = stage_settings(LanguageSettings, "language", params)
+    entities = stage_settings(EntitiesSettings, "entities", params)
+    out.mkdir(parents=True, exist_ok=True)
+    fig: dict = {"mode": mode}
+    client = cluster = None
+    if mode == "local":
+        run = RunSettings(executor="local")
+    else:
+        from dask.distributed import Client, LocalCluster
+
+        began = time.perf_counter()
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+        client = Client(cluster)
+        fig["cluster_start_s"] = round(time.perf_counter() - began, 1)
+        run = RunSettings(executor="dask", min_passages_for_dask=0,
+                          dask=DaskSettings(scheduler=cluster.scheduler_address, timeout_s=30))
+
+    def worker_peaks() -> list[float]:
+        got = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        return [round(v) for _, v in sorted(got.items())]
+
+    began = time.perf_counter()
+    run_stage(passages, out / "languages.parquet", out / "language_metrics.json", language, REPO, run=run)
+    fig["language_s"] = round(time.perf_counter() - began, 1)
+    fig["driver_peak_mb_after_language"] = round(_peak_mb())
+    if client is not None:
+        fig["worker_peak_mb_after_language"] = worker_peaks()
+    began = time.perf_counter()
+    run_entities(passages, out / "languages.parquet", out / "no-decisions.jsonl", out / "entities.parquet",
+                 out / "machine.parquet", out / "summary.parquet", out / "skipped.json", entities, run=run)
+    fig["entities_s"] = round(time.perf_counter() - began, 1)
+    fig["driver_peak_mb"] = round(_peak_mb())
+    if client is not None:
+        fig["worker_peak_mb_after_entities"] = worker_peaks()
+        client.close()
+        cluster.close()
+    return fig
+
+
+def identical(a: Path, b: Path) -> bool:
+    import pandas as pd
+
+    for name in ("languages.parquet", "entities.parquet", "machine.parquet", "summary.parquet"):
+        try:
+            pd.testing.assert_frame_equal(pd.read_parquet(a / name), pd.read_parquet(b / name))
+        except AssertionError as exc:
+            print(f"{name} differs: {exc}", file=sys.stderr)
+            return False
+    return (a / "skipped.json").read_text() == (b / "skipped.json").read_text()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--passages", type=int, default=25_000)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--child", choices=("local", "dask"), help=argparse.SUPPRESS)
+    ap.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    os.chdir(REPO)  # model paths in params.yaml are relative to the project
+    if args.child:
+        print(json.dumps(child(args.child, args.dir / "passages.parquet", args.dir / args.child, args.workers)))
+        return 0
+    load = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+        d = Path(tmp)
+        corpus = build_passages(args.passages, d / "passages.parquet")
+        print(f"input: {corpus} from {SCALE} (load average {load[0]:.2f}, {os.cpu_count()} cores)", flush=True)
+        figs = {}
+        for mode in ("local", "dask"):
+            cmd = [sys.executable, __file__, "--child", mode, "--dir", str(d), "--workers", str(args.workers)]
+            done = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True)
+            figs[mode] = json.loads(done.stdout.strip().splitlines()[-1])
+            print(json.dumps(figs[mode]), flush=True)
+        same = identical(d / "local", d / "dask")
+    n = corpus["passages"]
+    print(f"\n{n} passages, Dask outputs identical to local: {same}")
+    print(f"{'stage':<10} {'local s':>8} {'local p/s':>10} {'dask s':>8} {'dask p/s':>9} {'speed-up':>8}")
+    for stage in ("language", "entities"):
+        lo, da = figs["local"][f"{stage}_s"], figs["dask"][f"{stage}_s"]
+        print(f"{stage:<10} {lo:>8.1f} {n / lo:>10.0f} {da:>8.1f} {n / da:>9.0f} {lo / da:>7.2f}x")
+    print(f"peak RSS: local process {figs['local']['driver_peak_mb']} MB; dask driver (with scheduler) "
+          f"{figs['dask']['driver_peak_mb']} MB, workers after language {figs['dask']['worker_peak_mb_after_language']} MB, "
+          f"after entities {figs['dask']['worker_peak_mb_after_entities']} MB; cluster start "
+          f"{figs['dask']['cluster_start_s']} s (not in the dask times)")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
