@@ -128,3 +128,15 @@ def test_bad_run_settings_name_the_setting(section, message):
 
     with pytest.raises(PipelineError, match=message):
         run_settings({"run": section})
+
+
+def test_package_versions_that_differ_from_the_workers_are_named():
+    from pipeline.run.executor import version_differences
+
+    here = {"python": "3.11.9", "packages": {"spacy": "3.8.18", "pyarrow": "26.0.1", "dask": "2026.8.0"}}
+    versions = {"client": here, "scheduler": here,
+                "workers": {"tcp://10.0.0.2:4001": {"packages": {"spacy": "3.7.5", "pyarrow": "26.0.1"}},
+                            "tcp://10.0.0.3:4001": {"packages": dict(here["packages"])}}}
+    assert version_differences(versions) == ["spacy 3.8.18 here, 3.7.5 on tcp://10.0.0.2:4001"]
+    versions["workers"]["tcp://10.0.0.2:4001"]["packages"]["spacy"] = "3.8.18"
+    assert version_differences(versions) == []

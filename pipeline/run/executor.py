@@ -102,6 +102,33 @@ def _connect(settings: RunSettings) -> tuple[Any, Any]:
         raise
 
 
+# Packages whose versions must agree between this process and the workers: a task pickled here
+# is unpickled there, and a model or detector of another version gives other results.
+CHECKED_PACKAGES = ("spacy", "natasha", "lingua", "pyarrow", "torch")
+
+
+def version_differences(versions: dict) -> list[str]:
+    """'name here vs there on address' for each package that differs (`Client.get_versions` layout)."""
+    mine = versions["client"]["packages"]
+    others = {"scheduler": versions.get("scheduler"), **(versions.get("workers") or {})}
+    diffs = []
+    for where, info in sorted(others.items()):
+        if not isinstance(info, dict):
+            continue
+        for name, version in sorted((info.get("packages") or {}).items()):
+            if name in mine and mine[name] != version:
+                diffs.append(f"{name} {mine[name]} here, {version} on {where}")
+    return diffs
+
+
+def _check_versions(client: Any, address: str) -> None:
+    diffs = version_differences(client.get_versions(packages=list(CHECKED_PACKAGES)))
+    if diffs:
+        raise PipelineError(f"dask: the workers of {address} run other package versions than this process: "
+                            f"{'; '.join(diffs)}. Start the workers from the same checkout and .venv "
+                            "(make setup installs requirements.lock). Nothing was written.")
+
+
 @contextmanager
 def open_executor(settings: RunSettings, n_passages: int, stage: str) -> Iterator[LocalExecutor | DaskExecutor]:
     """The executor a stage uses for `n_passages`; a Dask cluster it started is closed on exit."""
@@ -115,8 +142,9 @@ def open_executor(settings: RunSettings, n_passages: int, stage: str) -> Iterato
         return
     client, cluster = _connect(settings)
     try:
-        workers = len(client.scheduler_info().get("workers", {}))
         where = settings.dask.scheduler or "a LocalCluster on this machine"
+        _check_versions(client, where)
+        workers = len(client.scheduler_info().get("workers", {}))
         log(f"{stage}: dask on {where}, {workers} worker(s); dashboard: {client.dashboard_link}")
         in_flight = settings.dask.in_flight_per_worker * max(1, workers or settings.dask.n_workers)
         yield DaskExecutor(client, settings.dask.retries, in_flight)
