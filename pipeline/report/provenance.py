@@ -1,10 +1,16 @@
-"""What the report was built from: git commit, DVC lock, package versions, parameters."""
+"""What the report was built from: the pipeline state (DVC lock), package versions, parameters.
+
+The report is itself a DVC output recorded in dvc.lock, so it must not name the git commit or
+the hash of the whole lock: both change with the very commit that records the report, and a
+fresh clone's `dvc repro` would then always rewrite dvc.lock. It names the sha256 of the lock
+WITHOUT the report's own entry: the hashes of every upstream stage's code, data, params and
+outputs, which identifies what the report was built from and is the same on every rebuild.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import platform
-import subprocess
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -21,19 +27,9 @@ PACKAGES = (
 class Provenance:
     """Identifies the code, data and software behind one report."""
 
-    git_commit: str
-    git_dirty: bool | None
-    dvc_lock_sha256: str
+    pipeline_sha256: str
     python: str
     packages: dict[str, str]
-
-
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=20, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip() if done.returncode == 0 else None
 
 
 def package_versions(names: tuple[str, ...] = PACKAGES) -> dict[str, str]:
@@ -47,20 +43,27 @@ def package_versions(names: tuple[str, ...] = PACKAGES) -> dict[str, str]:
     return versions
 
 
+def pipeline_state_hash(lock: Path, own_stage: str = "report") -> str:
+    """sha256 of dvc.lock without `own_stage`'s entry (canonical JSON), or a plain note."""
+    import json
+
+    import yaml
+
+    if not lock.exists():
+        return "no dvc.lock"
+    data = yaml.safe_load(lock.read_text(encoding="utf-8")) or {}
+    stages = dict(data.get("stages") or {})
+    stages.pop(own_stage, None)
+    text = json.dumps({**data, "stages": stages}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def collect(root: str | Path = ".") -> Provenance:
     """Provenance of a build in the repository at `root`.
 
-    The dirty flag ignores outputs/ so that rebuilding the report does not mark itself dirty.
     """
-    root = Path(root)
-    commit = _git(root, "rev-parse", "HEAD") or "unknown (not a git checkout)"
-    status = _git(root, "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)outputs")
-    lock = root / "dvc.lock"
-    lock_hash = hashlib.sha256(lock.read_bytes()).hexdigest() if lock.exists() else "no dvc.lock"
     return Provenance(
-        git_commit=commit,
-        git_dirty=None if status is None else bool(status),
-        dvc_lock_sha256=lock_hash,
+        pipeline_sha256=pipeline_state_hash(Path(root) / "dvc.lock"),
         python=platform.python_version(),
         packages=package_versions(),
     )

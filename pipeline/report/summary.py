@@ -51,9 +51,8 @@ def render(title: str, overview: dict[str, Any], themes: dict[str, Any], compari
             names = ", ".join(f"{_one_line(e['name'])} ({e['mentions']})" for e in g["entities"][:3])
             lines.append(f"- {block['title']}, {g['group']}: {names or 'none'}")
     prov = method["provenance"]
-    dirty = {True: " (uncommitted changes)", False: "", None: " (dirty state unknown)"}[prov.git_dirty]
-    lines += ["", "## Provenance", "", f"- git commit {prov.git_commit}{dirty}",
-              f"- dvc.lock sha256 {prov.dvc_lock_sha256}"]
+    lines += ["", "## Provenance", "",
+              f"- pipeline state (sha256 of dvc.lock without the report's entry) {prov.pipeline_sha256}"]
     for m in method["metrics"]:
         if m["missing"]:
             lines.append(f"- {m['title']}: {m['missing']}")
