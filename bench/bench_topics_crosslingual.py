@@ -120,7 +120,6 @@ def choose(args: argparse.Namespace) -> dict:
     for name, frame in corpora.items():
         vectors = embed(frame)
         rows = {}
-        topics_plain = None
         start = time.perf_counter()
         topics_plain = plain_bertopic(frame["text"].tolist(), vectors)
         rows["plain BERTopic"] = evaluate(topics_plain, frame, time.perf_counter() - start)

@@ -217,15 +217,15 @@ def fit_topics(texts: list[str], embeddings: np.ndarray, settings: TopicSettings
     model = build_model(plan, settings, embedder)
     topics, _ = model.fit_transform(texts, embeddings=reduced)
     topics = np.asarray(topics, dtype=np.int64)
+    fitted = topics
     n_outliers = int((topics == -1).sum())
     if n_outliers and settings.outlier_strategy != "none" and n_outliers < len(topics):
         reduced_topics = model.reduce_outliers(texts, topics.tolist(), strategy=settings.outlier_strategy,
                                                embeddings=reduced, threshold=settings.outlier_threshold)
         topics = np.asarray(reduced_topics, dtype=np.int64)
-        model.update_topics(texts, topics=topics.tolist(), vectorizer_model=model.vectorizer_model)
-    canonical = canonical_topic_ids(topics)
-    if not np.array_equal(canonical, topics):
-        topics = canonical
+    topics = canonical_topic_ids(topics)
+    if not np.array_equal(topics, fitted):
+        # one refit of the topic words for both changes (outliers reassigned, ids renumbered)
         model.update_topics(texts, topics=topics.tolist(), vectorizer_model=model.vectorizer_model)
     return TopicFit(topics=topics, plan=plan, outliers_before_reduction=n_outliers, model=model, stability=stability)
 

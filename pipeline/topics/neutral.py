@@ -111,6 +111,13 @@ def load_reference(path: str | Path) -> LanguageReference:
                                  data["offsets"], data["basis"], int(data["n_sentences"]))
 
 
+def check_method(method: str) -> bool:
+    """Refuse an unknown topics.language_neutral; True when it needs the learned reference."""
+    if method not in METHODS:
+        raise PipelineError(f"params.yaml: topics.language_neutral is '{method}'; choose one of {list(METHODS)}.")
+    return any(step in method.split("+") for step in ("reference", "project"))
+
+
 @dataclass
 class Neutralised:
     """Vectors after neutralisation, and what was done to which language."""
@@ -122,8 +129,7 @@ class Neutralised:
 def neutralise(vectors: np.ndarray, langs, method: str, reference: LanguageReference | None = None,
                embedder: str = "", min_language_passages: int = 10) -> Neutralised:
     """Apply `method` (one of METHODS) to L2-normalised `vectors`; returns normalised, rounded rows."""
-    if method not in METHODS:
-        raise PipelineError(f"params.yaml: topics.language_neutral is '{method}'; choose one of {list(METHODS)}.")
+    check_method(method)
     langs = np.asarray(langs).astype(str)
     out = np.asarray(vectors, dtype=np.float64).copy()
     notes: list[str] = []

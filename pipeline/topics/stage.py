@@ -31,8 +31,7 @@ from pipeline.topics.effects import (
 )
 from pipeline.topics.embeddings import Embedder, make_embedder
 from pipeline.topics.model import fit_topics, plan_clustering
-from pipeline.topics.neutral import METHODS as NEUTRAL_METHODS
-from pipeline.topics.neutral import LanguageReference, load_reference, neutralise
+from pipeline.topics.neutral import LanguageReference, check_method, load_reference, neutralise
 from pipeline.topics.settings import CompareSettings, EffectsSettings, TopicSettings
 from pipeline.topics.vectorizer import make_vectorizer
 
@@ -323,10 +322,8 @@ def run_stage(passages_path: str | Path, languages_path: str | Path, entities_pa
     effect_settings = effect_settings or EffectsSettings()
     check_covariates(corpus, effect_settings)
     plan_clustering(len(corpus), topic_settings)
-    if topic_settings.language_neutral not in NEUTRAL_METHODS:
-        raise PipelineError(f"params.yaml: topics.language_neutral is '{topic_settings.language_neutral}'; "
-                            f"choose one of {list(NEUTRAL_METHODS)}.")
-    needs_reference = any(step in topic_settings.language_neutral.split("+") for step in ("reference", "project"))
+    # refuse an unknown method before minutes of embedding
+    needs_reference = check_method(topic_settings.language_neutral)
     reference = load_reference(topic_settings.language_reference) if needs_reference else None
     embedder = embedder or make_embedder(topic_settings.embedding, topic_settings.seed, topic_settings.batch_size)
     vectors, n_new = embed_passages(corpus["text"].tolist(), embedder, cache_dir)
