@@ -2,9 +2,9 @@
 
 The report is itself a DVC output recorded in dvc.lock, so it must not name the git commit or
 the hash of the whole lock: both change with the very commit that records the report, and a
-fresh clone's `dvc repro` would then always rewrite dvc.lock. It names the sha256 of the lock
-WITHOUT the report's own entry: the hashes of every upstream stage's code, data, params and
-outputs, which identifies what the report was built from and is the same on every rebuild.
+fresh clone's `dvc repro` would then always rewrite dvc.lock. It names the sha256 of the
+outputs the lock records for every other stage: the data the report was built from, the same
+on every rebuild.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def package_versions(names: tuple[str, ...] = PACKAGES) -> dict[str, str]:
 
 
 def pipeline_state_hash(lock: Path, own_stage: str = "report") -> str:
-    """sha256 of dvc.lock without `own_stage`'s entry (canonical JSON), or a plain note."""
+    """sha256 of the outputs dvc.lock records for every stage but `own_stage` (canonical JSON)."""
     import json
 
     import yaml
@@ -52,9 +52,10 @@ def pipeline_state_hash(lock: Path, own_stage: str = "report") -> str:
     if not lock.exists():
         return "no dvc.lock"
     data = yaml.safe_load(lock.read_text(encoding="utf-8")) or {}
-    stages = dict(data.get("stages") or {})
-    stages.pop(own_stage, None)
-    text = json.dumps({**data, "stages": stages}, sort_keys=True, ensure_ascii=False)
+    # outputs only: a code edit that leaves every output as it was does not re-run the report,
+    # so hashing deps would make a stale report disagree with a fresh clone's rebuild
+    outs = {name: entry.get("outs", []) for name, entry in (data.get("stages") or {}).items() if name != own_stage}
+    text = json.dumps(outs, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -52,7 +52,7 @@ def render(title: str, overview: dict[str, Any], themes: dict[str, Any], compari
             lines.append(f"- {block['title']}, {g['group']}: {names or 'none'}")
     prov = method["provenance"]
     lines += ["", "## Provenance", "",
-              f"- pipeline state (sha256 of dvc.lock without the report's entry) {prov.pipeline_sha256}"]
+              f"- pipeline state (sha256 of the outputs dvc.lock records for the other stages) {prov.pipeline_sha256}"]
     for m in method["metrics"]:
         if m["missing"]:
             lines.append(f"- {m['title']}: {m['missing']}")
