@@ -122,3 +122,13 @@ def test_a_failing_compile_names_the_command(tmp_path, monkeypatch):
     with pytest.raises(PipelineError, match="building word_states.c failed"):
         build.library_path()
     assert not list((tmp_path / "fresh").glob("*.so"))  # nothing half-built is left to load
+
+
+def test_avx2_flags_only_where_the_cpu_has_them(tmp_path):
+    from pipeline.e5_tokens.build import cpu_has_avx2
+
+    with_avx = tmp_path / "a"
+    with_avx.write_text("flags\t\t: fpu sse2 avx avx2 fma bmi2\n", encoding="utf-8")
+    without = tmp_path / "b"
+    without.write_text("flags\t\t: fpu sse2 avx\n", encoding="utf-8")
+    assert cpu_has_avx2(with_avx) and not cpu_has_avx2(without) and not cpu_has_avx2(tmp_path / "missing")
