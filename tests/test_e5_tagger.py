@@ -132,3 +132,13 @@ def test_avx2_flags_only_where_the_cpu_has_them(tmp_path):
     without = tmp_path / "b"
     without.write_text("flags\t\t: fpu sse2 avx\n", encoding="utf-8")
     assert cpu_has_avx2(with_avx) and not cpu_has_avx2(without) and not cpu_has_avx2(tmp_path / "missing")
+
+
+def test_layer_mix_of_the_last_layer_alone_is_the_final_state(states):
+    sentence = [["Әл-Фараби", "атындағы", "Қазақ", "ұлттық", "университеті"]]
+    final = states.encode(sentence)[0]
+    np.testing.assert_array_equal(WordStates(from_layer=states.layers - 1).encode(sentence)[0], final)
+    mixed = WordStates(from_layer=8).encode(sentence)[0]
+    assert mixed.shape == final.shape and not np.allclose(mixed, final)
+    with pytest.raises(PipelineError, match="not a layer"):
+        WordStates(from_layer=states.layers)

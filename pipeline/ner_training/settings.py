@@ -94,6 +94,7 @@ class E5TaggerSettings:
     retired_ratio: float = 0.2
     output: str = "models/kk_ner_e5"
     metrics: str = "models/kk_ner_e5_metrics.json"
+    from_layer: int = -1      # e5 states: -1 the final layer; k the mean of layers k..11 (chosen on dev)
     min_word_count: int = 2   # learned word embeddings for words seen this often in train
     word_dim: int = 100
     char_filters: int = 64
