@@ -17,8 +17,8 @@ from typing import Any
 from pipeline import atomic
 from pipeline.datasets.kaznerd import TaggedSentence, spans_from_tags
 from pipeline.metrics_files import write_metrics
+from pipeline.ner_training.e5_settings import E5TaggerSettings
 from pipeline.ner_training.scoring import KK_NER_HEADLINE, interval_record, score_spans
-from pipeline.ner_training.settings import E5TaggerSettings
 from pipeline.ner_training.split import kaznerd_split, split_record
 
 
