@@ -104,11 +104,11 @@ def main() -> int:
 
     torch.set_num_threads(1)
     from pipeline.entities.backends import BackendRegistry
+    from pipeline.entities.e5_backend import E5TaggerBackend
     from pipeline.entities.extractor import EntityExtractor
     from pipeline.entities.gazetteer import load_gazetteer
     from pipeline.entities.settings import EntitiesSettings
     from pipeline.entities.spacy_backend import SpacyBackend
-    from pipeline.entities.e5_backend import E5TaggerBackend
     from pipeline.entities.stanza_backend import StanzaBackend
 
     settings = stage_settings(SpacyNerSettings, "ner_train_kk", path=REPO / "params.yaml")

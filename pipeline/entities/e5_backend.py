@@ -63,7 +63,7 @@ class E5TaggerBackend:
             batch = [list(s) for s in sentences[b:b + self.batch_sentences]]
             nonempty = [s for s in batch if s]
             states = self._states.encode(nonempty)
-            predicted = iter(self._tagger.predict([self._tagger.features(s, v) for s, v in zip(nonempty, states)])
+            predicted = iter(self._tagger.predict([self._tagger.features(s, v) for s, v in zip(nonempty, states, strict=True)])
                              if nonempty else [])
             tags.extend(next(predicted) if s else [] for s in batch)
         return tags
