@@ -130,13 +130,19 @@ def _check_versions(client: Any, address: str) -> None:
 
 
 @contextmanager
-def open_executor(settings: RunSettings, n_passages: int, stage: str) -> Iterator[LocalExecutor | DaskExecutor]:
-    """The executor a stage uses for `n_passages`; a Dask cluster it started is closed on exit."""
+def open_executor(settings: RunSettings, n_passages: int, stage: str, *, unit: str = "passages",
+                  minimum: tuple[str, int] | None = None) -> Iterator[LocalExecutor | DaskExecutor]:
+    """The executor a stage uses for `n_passages` items; a Dask cluster it started is closed on exit.
+
+    `minimum` is (params.yaml name, value) of the size below which the stage runs locally
+    (default: run.min_passages_for_dask); `unit` names the items in the log line.
+    """
     if settings.executor == "local":
         yield LocalExecutor()
         return
-    if n_passages < settings.min_passages_for_dask:
-        log(f"{stage}: {n_passages} passages < run.min_passages_for_dask ({settings.min_passages_for_dask}): "
+    setting, least = minimum or ("min_passages_for_dask", settings.min_passages_for_dask)
+    if n_passages < least:
+        log(f"{stage}: {n_passages} {unit} < run.{setting} ({least}): "
             "running locally (a cluster would cost more than it saves)")
         yield LocalExecutor()
         return
