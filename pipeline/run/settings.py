@@ -19,7 +19,10 @@ class DaskSettings:
       scheduler (`dask scheduler`, dask-jobqueue, the Helm chart).
     n_workers, threads_per_worker, memory_limit: the LocalCluster's workers (ignored when connecting).
     timeout_s: how long to wait for a scheduler before giving up with a clear error.
-    retries: times a task is rerun when its worker dies (a killed or out-of-memory worker).
+    retries: times a task that raises is rerun before the stage fails (a transient error).
+    allowed_failures: workers that may die while running one task (killed, out of memory) before
+      the stage fails; the scheduler reruns the task on another worker meanwhile. Applies to the
+      LocalCluster; a running scheduler uses its own `distributed.scheduler.allowed-failures`.
     in_flight_per_worker: partitions submitted ahead per worker; bounds the driver's memory.
     dashboard_address: where the LocalCluster serves its dashboard (":0" picks a free port).
     """
@@ -30,6 +33,7 @@ class DaskSettings:
     memory_limit: str = "auto"
     timeout_s: float = 10.0
     retries: int = 2
+    allowed_failures: int = 3
     in_flight_per_worker: int = 2
     dashboard_address: str = ":8787"
 
@@ -81,6 +85,10 @@ class RunSettings:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise PipelineError(f"params.yaml: run.{name} must be a whole number >= 0 (got {value!r}).")
+        for name in ("retries", "allowed_failures"):
+            value = getattr(self.dask, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise PipelineError(f"params.yaml: run.dask.{name} must be a whole number >= 0 (got {value!r}).")
         if not isinstance(self.dask.timeout_s, int | float) or self.dask.timeout_s <= 0:
             raise PipelineError(f"params.yaml: run.dask.timeout_s must be a positive number (got {self.dask.timeout_s!r}).")
         if self.dask.scheduler and "://" not in self.dask.scheduler:
