@@ -164,3 +164,29 @@ def test_an_embedder_fitted_on_the_whole_corpus_never_goes_to_workers(texts, tmp
     tfidf = make_embedder("tfidf")
     vectors, _ = embed_passages(texts, tfidf, tmp_path / "cache", run, EmbedderSpec("tfidf"))
     assert np.array_equal(vectors, make_embedder("tfidf").embed(texts))  # ran here: the dead scheduler was never asked
+
+
+@pytest.mark.slow
+def test_the_topics_stage_embedding_on_dask_writes_the_same_files(cluster, tmp_path, capsys):
+    from pipeline.fixtures.seed_corpus import seed_passages
+    from pipeline.topics.settings import CompareSettings, TopicSettings
+    from pipeline.topics.stage import run_stage
+
+    passages, languages = seed_passages()
+    passages.to_parquet(tmp_path / "passages.parquet", index=False)
+    languages.to_parquet(tmp_path / "languages.parquet", index=False)
+
+    def topics(name: str, run: RunSettings) -> Path:
+        run_stage(tmp_path / "passages.parquet", tmp_path / "languages.parquet", None, tmp_path / name / "topics",
+                  tmp_path / name / "topic_metrics.json", tmp_path / name / "cache", TopicSettings(),
+                  CompareSettings(), run=run)  # no embedder given: built from params, so workers can build it
+        return tmp_path / name
+
+    local = topics("local", LOCAL)
+    capsys.readouterr()
+    on_dask = topics("dask", _on(cluster))
+    assert f"embeddings: dask on {cluster.scheduler_address}" in capsys.readouterr().err
+    files = sorted(p.relative_to(local) for p in local.rglob("*") if p.is_file() and "cache" not in p.parts)
+    assert Path("topics/assignments.parquet") in files and Path("topic_metrics.json") in files
+    for name in files:
+        assert (on_dask / name).read_bytes() == (local / name).read_bytes(), name
