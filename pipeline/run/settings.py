@@ -52,8 +52,9 @@ class RunSettings:
       output, do not change).
     min_documents_for_dask: the ingest stage runs locally for fewer documents.
     documents_per_partition, partition_mb: an ingest task holds at most this many documents and
-      about this many megabytes of files (the files travel with the task, so workers need no
-      access to the corpus; a single larger file is a task of its own).
+      about this many megabytes of files (the files travel with the task, through the scheduler,
+      so workers need no access to the corpus; Dask warns about tasks over 10 MB; a single
+      larger file is a task of its own).
     """
 
     executor: str = "local"
@@ -62,7 +63,7 @@ class RunSettings:
     partition_size: int = 2000
     min_documents_for_dask: int = 200
     documents_per_partition: int = 20
-    partition_mb: int = 64
+    partition_mb: int = 8
 
     def __post_init__(self) -> None:
         if self.executor not in EXECUTORS:
