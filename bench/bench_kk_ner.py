@@ -8,8 +8,8 @@ same file, sources and annotators as the training part, so its figures are optim
 an independent test set (e.g. KazNERD's own test split, which the project never reads).
 
 Prints, in the same run:
-1. spaCy (models/kk_ner), Stanza (models/kk_ner_stanza) and their ensembles (rules of
-   pipeline/entities/ensemble_backend.py): exact-span P/R/F1 per KazNERD type and micro over all
+1. spaCy (models/kk_ner), Stanza (models/kk_ner_stanza), the e5 tagger (models/kk_ner_e5) and
+   ensembles of pairs (rules of pipeline/entities/ensemble_backend.py): exact-span P/R/F1 per KazNERD type and micro over all
    types, F1 with a 95 % bootstrap interval (1,000 resamples of near-duplicate groups);
 2. the project's EntityExtractor with `entities.backends.kk` (rules, gazetteer, label mapping),
    its labels mapped back onto KazNERD types (UNIVERSITY/ORG -> ORGANISATION, LOC -> LOCATION,
@@ -80,6 +80,16 @@ def spans(mentions: list[list[Mention]]) -> list[list[tuple[int, int, str]]]:
     return [[(m.start, m.end, m.label) for m in ms] for ms in mentions]
 
 
+def default_prediction_key(spec: str) -> str:
+    """The prediction column matching a params.yaml backend spec such as `ensemble-fill:e5:models/kk_ner_e5+...`."""
+    name, _, arg = spec.partition(":")
+    short = {"spacy": "spacy", "stanza": "stanza", "e5": "e5"}
+    if name.startswith("ensemble-"):
+        parts = [short.get(part.split(":")[0], "spacy") for part in arg.split("+")]
+        return f"{name}:{'+'.join(parts)}"
+    return short.get(name, "spacy")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--part", choices=("test", "dev"), default="test",
@@ -98,6 +108,7 @@ def main() -> int:
     from pipeline.entities.gazetteer import load_gazetteer
     from pipeline.entities.settings import EntitiesSettings
     from pipeline.entities.spacy_backend import SpacyBackend
+    from pipeline.entities.e5_backend import E5TaggerBackend
     from pipeline.entities.stanza_backend import StanzaBackend
 
     settings = stage_settings(SpacyNerSettings, "ner_train_kk", path=REPO / "params.yaml")
@@ -114,12 +125,16 @@ def main() -> int:
 
     spacy_backend = SpacyBackend(str(REPO / "models" / "kk_ner"), batch_size=256)
     stanza_backend = StanzaBackend(REPO / "models" / "kk_ner_stanza", lang="kk")
+    e5_backend = E5TaggerBackend(REPO / "models" / "kk_ner_e5", lang="kk")
     predictions, seconds = {}, {}
-    for name, backend in (("spacy", spacy_backend), ("stanza", stanza_backend)):
+    for name, backend in (("spacy", spacy_backend), ("stanza", stanza_backend), ("e5", e5_backend)):
         predictions[name], seconds[name] = timed(backend.extract, texts)
-    for rule in RULES:
-        predictions[f"ensemble-{rule}"] = combine([predictions["spacy"], predictions["stanza"]], rule)
-        seconds[f"ensemble-{rule}"] = seconds["spacy"] + seconds["stanza"]
+    # ensembles as params.yaml writes them (first backend first)
+    for first, second in (("spacy", "stanza"), ("e5", "spacy"), ("e5", "stanza")):
+        for rule in RULES:
+            key = f"ensemble-{rule}:{first}+{second}"
+            predictions[key] = combine([predictions[first], predictions[second]], rule)
+            seconds[key] = seconds[first] + seconds[second]
     start = time.perf_counter()
     list(spacy_backend.nlp.pipe(texts, batch_size=256))
     plain = time.perf_counter() - start
@@ -128,17 +143,19 @@ def main() -> int:
     labels = sorted({t for s in scores.values() for t in s if t != MICRO},
                     key=lambda t: (t not in FOCUS, FOCUS.index(t) if t in FOCUS else 0, t))
     names = list(scores)
-    print(f"\n{'type':<14}{'n':>5}  " + "".join(f"{n:<28}" for n in names))
-    for label in [*labels, MICRO]:
-        support = scores["spacy"][label].support if label in scores["spacy"] else 0
-        cells = []
-        for n in names:
-            iv = scores[n].get(label)
-            cells.append(f"{iv.f:.3f} [{iv.f_low:.3f}, {iv.f_high:.3f}]    " if iv else f"{'-':<28}")
-        print(f"{label:<14}{support:>5}  " + "".join(f"{c:<28}" for c in cells))
+    for chunk in range(0, len(names), 3):
+        shown = names[chunk:chunk + 3]
+        print(f"\n{'type':<14}{'n':>5}  " + "".join(f"{n:<30}" for n in shown))
+        for label in [*labels, MICRO]:
+            support = scores["spacy"][label].support if label in scores["spacy"] else 0
+            cells = []
+            for n in shown:
+                iv = scores[n].get(label)
+                cells.append(f"{iv.f:.3f} [{iv.f_low:.3f}, {iv.f_high:.3f}]    " if iv else f"{'-':<30}")
+            print(f"{label:<14}{support:>5}  " + "".join(f"{c:<30}" for c in cells))
     for n in names:
         m = scores[n][MICRO]
-        print(f"{n:<16} micro P {m.p:.3f} R {m.r:.3f} F1 {m.f:.3f} [{m.f_low:.3f}, {m.f_high:.3f}]; "
+        print(f"{n:<28} micro P {m.p:.3f} R {m.r:.3f} F1 {m.f:.3f} [{m.f_low:.3f}, {m.f_high:.3f}]; "
               f"{n_words / seconds[n]:,.0f} words/s ({seconds[n] / plain:.2f}x plain nlp.pipe)")
     print(f"{'plain nlp.pipe':<16} {n_words / plain:,.0f} words/s (peer, spaCy model, same run)")
 
@@ -153,7 +170,7 @@ def main() -> int:
     result, stage_seconds = timed(lambda t: extractor.extract(t, ["kk"] * len(t)).mentions, texts)
     extracted = [[(m.start, m.end, TO_KAZNERD[m.label]) for m in ms if m.label in TO_KAZNERD] for ms in result]
     mapped_gold = [[g for g in gs if g[2] in MAPPED_TYPES] for gs in gold]
-    raw_default = predictions["spacy"] if spec.startswith("spacy:") else predictions.get(spec.split(":")[0], predictions["spacy"])
+    raw_default = predictions[default_prediction_key(spec)]
     raw_mapped = [[s for s in ss if s[2] in MAPPED_TYPES] for ss in spans(raw_default)]
     print(f"\nEntityExtractor, entities.backends.kk = {spec!r}, labels mapped back to KazNERD types "
           f"{list(MAPPED_TYPES)}:")
@@ -173,9 +190,11 @@ def main() -> int:
         plain_docs = time.perf_counter() - start
         _, t_spacy = timed(spacy_backend.extract, docs)
         _, t_stanza = timed(stanza_backend.extract, docs)
+        _, t_e5 = timed(e5_backend.extract, docs)
         print(f"\nthroughput on {source}, {doc_words} words: plain nlp.pipe {doc_words / plain_docs:,.0f} words/s; "
               f"spaCy backend {doc_words / t_spacy:,.0f} ({t_spacy / plain_docs:.2f}x); Stanza "
-              f"{doc_words / t_stanza:,.0f} ({t_stanza / plain_docs:.2f}x); ensemble "
+              f"{doc_words / t_stanza:,.0f} ({t_stanza / plain_docs:.2f}x); e5 tagger "
+              f"{doc_words / t_e5:,.0f} ({t_e5 / plain_docs:.2f}x); spaCy+Stanza ensemble "
               f"{doc_words / (t_spacy + t_stanza):,.0f} ({(t_spacy + t_stanza) / plain_docs:.2f}x)")
     else:
         print("(../shared/data/scale/kk.jsonl absent: document throughput skipped)")

@@ -38,6 +38,7 @@ COMMAND_MODULE = {
     "build-language-models": "pipeline.language.cli",
     "entities": "pipeline.entities.cli", "extract-entities": "pipeline.tools.extract_entities",
     "train-kk-ner": "pipeline.ner_training.cli", "train-kk-stanza": "pipeline.ner_training.cli",
+    "train-kk-e5": "pipeline.ner_training.cli",
     "train-ru-crf": "pipeline.ner_training.cli", "finetune-kk": "pipeline.finetune.cli",
     "topics": "pipeline.topics.cli", "train-topic-language": "pipeline.topics.language_reference",
     "report": "pipeline.report.cli", "review": "pipeline.review.cli",

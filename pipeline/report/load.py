@@ -50,6 +50,7 @@ class ReportInputs:
     language_metrics: dict[str, Any] | None = None
     kk_ner_metrics: dict[str, Any] | None = None
     kk_ner_stanza_metrics: dict[str, Any] | None = None
+    kk_ner_e5_metrics: dict[str, Any] | None = None
     missing: dict[str, str] = field(default_factory=dict)  # optional key → "run stage X" note
     stale: list[str] = field(default_factory=list)  # staleness messages when allowed to build anyway
     paths: dict[str, Path] = field(default_factory=dict)

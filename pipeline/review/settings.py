@@ -30,7 +30,7 @@ class ReviewSettings:
     # Per-passage model uncertainty for the active order (stage review_queue), and the second
     # opinion per language it compares the entities stage's mentions with.
     uncertainty: str = default_path("uncertainty")
-    second_opinion: dict = field(default_factory=lambda: {"kk": "stanza:models/kk_ner_stanza", "en": "rules",
+    second_opinion: dict = field(default_factory=lambda: {"kk": "spacy:models/kk_ner", "en": "rules",
                                                           "ru": "rules"})
     # Ask before `d` accepts more than this many undecided mentions at once.
     confirm_accept_over: int = 3

@@ -13,6 +13,7 @@ METRIC_SOURCES = (
     ("language_metrics", "Language identification (shipped gold)"),
     ("kk_ner_metrics", "Kazakh NER (spaCy), held-out KazNERD"),
     ("kk_ner_stanza_metrics", "Kazakh NER (Stanza), held-out KazNERD"),
+    ("kk_ner_e5_metrics", "Kazakh NER (e5 tagger, the default), held-out KazNERD"),
     ("metrics", "Entity extraction against reviewed decisions"),
     ("topic_metrics", "Topics"),
 )
