@@ -122,3 +122,23 @@ def test_a_failing_compile_names_the_command(tmp_path, monkeypatch):
     with pytest.raises(PipelineError, match="building word_states.c failed"):
         build.library_path()
     assert not list((tmp_path / "fresh").glob("*.so"))  # nothing half-built is left to load
+
+
+def test_avx2_flags_only_where_the_cpu_has_them(tmp_path):
+    from pipeline.e5_tokens.build import cpu_has_avx2
+
+    with_avx = tmp_path / "a"
+    with_avx.write_text("flags\t\t: fpu sse2 avx avx2 fma bmi2\n", encoding="utf-8")
+    without = tmp_path / "b"
+    without.write_text("flags\t\t: fpu sse2 avx\n", encoding="utf-8")
+    assert cpu_has_avx2(with_avx) and not cpu_has_avx2(without) and not cpu_has_avx2(tmp_path / "missing")
+
+
+def test_layer_mix_of_the_last_layer_alone_is_the_final_state(states):
+    sentence = [["Әл-Фараби", "атындағы", "Қазақ", "ұлттық", "университеті"]]
+    final = states.encode(sentence)[0]
+    np.testing.assert_array_equal(WordStates(from_layer=states.layers - 1).encode(sentence)[0], final)
+    mixed = WordStates(from_layer=8).encode(sentence)[0]
+    assert mixed.shape == final.shape and not np.allclose(mixed, final)
+    with pytest.raises(PipelineError, match="not a layer"):
+        WordStates(from_layer=states.layers)

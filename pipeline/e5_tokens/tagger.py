@@ -45,6 +45,7 @@ class TaggerSpec:
     words: tuple[str, ...]          # lower-cased words seen at least `min_word_count` times
     chars: tuple[str, ...]
     e5_dim: int = 384
+    from_layer: int = -1            # e5 states: -1 the final layer, k the mean of layers k..11 (states.py)
     word_dim: int = 100
     char_dim: int = 32
     char_filters: int = 64

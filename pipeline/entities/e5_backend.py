@@ -54,7 +54,7 @@ class E5TaggerBackend:
         self.batch_sentences = batch_sentences
         self.max_sentence_tokens = max_sentence_tokens
         self._tagger = load_tagger(self.model_dir, REBUILD_HINT)
-        self._states = WordStates(sentences_per_call=batch_sentences)
+        self._states = WordStates(sentences_per_call=batch_sentences, from_layer=self._tagger.spec.from_layer)
 
     def tag_words(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """IOB2 tags for pre-tokenized sentences (used by training to score dev)."""

@@ -11,12 +11,12 @@ def run(args: argparse.Namespace) -> int:
 
     from pipeline.config import stage_settings
     from pipeline.finetune.stage import FinetuneSettings, run_finetune
-    from pipeline.ner_training.cli import _limit_threads
+    from pipeline.ner_training.cli_common import limit_threads
 
     settings = stage_settings(FinetuneSettings, "finetune_kk", path=args.params)
     if args.steps is not None:
         settings = dataclasses.replace(settings, steps=args.steps)
-    _limit_threads()
+    limit_threads()
     m = run_finetune(settings, args.params)
     scores = m.get("scores")
     figures = (f"held-out reviews F1 {scores['base']['held_out_reviews']['f']:.3f} → "

