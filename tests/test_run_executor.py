@@ -122,6 +122,9 @@ def test_a_process_builds_each_model_once_per_settings():
     ({"dask": {"workers": 2}}, "unknown setting"),
     ({"dask": {"scheduler": "host:8786"}}, "tcp://host:8786"),
     ({"partition_size": 0}, "partition_size must be a positive integer"),
+    ({"dask": {"allowed_failures": -1}}, "allowed_failures must be a whole number"),
+    ({"documents_per_partition": 0}, "documents_per_partition must be a positive integer"),
+    ({"min_documents_for_dask": True}, "min_documents_for_dask must be a whole number"),
 ])
 def test_bad_run_settings_name_the_setting(section, message):
     from pipeline.run.settings import run_settings

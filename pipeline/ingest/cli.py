@@ -22,7 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Read every document listed in <corpus>/metadata.csv (.txt .md .html .pdf .docx), detect "
             "encodings, clean markup and page furniture, split into passages with stable ids and offsets "
             "back into the source, and write a Parquet table plus a JSON report. The corpus is never modified. "
-            "Scans and images are read by OCR (Tesseract). Settings: section `ingest` of params.yaml (strict, "
+            "Scans and images are read by OCR (Tesseract). Documents are read in partitions, here or as Dask "
+            "tasks (params.yaml `run`). Settings: section `ingest` of params.yaml (strict, "
             "ocr, ocr_languages, html_extractor, pdf_extractor, docx_comments, size limits, ...)."
         ),
     )
@@ -52,10 +53,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the stage with the parsed arguments; print the one-line summary."""
+    from pipeline.config import load_params
     from pipeline.ingest.stage import run_ingest
+    from pipeline.run.settings import run_settings
 
-    settings = stage_settings(IngestSettings, "ingest", path=args.params)
-    result = run_ingest(args.corpus, args.out, args.report, settings)
+    params = load_params(args.params)
+    settings = stage_settings(IngestSettings, "ingest", params)
+    result = run_ingest(args.corpus, args.out, args.report, settings, run=run_settings(params))
     print(result.summary(args.out))
     return 0
 

@@ -7,6 +7,7 @@ written atomically and are byte-identical for identical inputs and settings.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from pipeline.ingest.passages import Passage, passages_from_lines
 from pipeline.ingest.problems import DocumentProblem, Skipped
 from pipeline.ingest.readers import SourceDocument, format_of, read_document
 from pipeline.ingest.settings import IngestSettings
+from pipeline.run.executor import open_executor
+from pipeline.run.settings import RunSettings
 
 if TYPE_CHECKING:  # pandas is imported when the stage runs, so `ingest-preview` starts fast
     import pandas as pd
@@ -67,11 +70,109 @@ def ingest_document(raw: bytes, fmt: str, doc_id: str, settings: IngestSettings,
     return document, passages
 
 
-def ingest_corpus(corpus_dir: str | Path, settings: IngestSettings) -> IngestResult:
-    """Read and check the whole corpus; raise PipelineError in strict mode if anything is wrong."""
-    from tqdm import tqdm
+@dataclass(frozen=True)
+class DocumentTask:
+    """One metadata row's document, read by the driver and shipped to whoever ingests it.
 
+    The bytes travel with the task, so Dask workers need no access to the corpus directory;
+    `read_error` says why the file could not be read (then `raw` is empty).
+    """
+
+    row: MetadataRow
+    fmt: str
+    raw: bytes
+    read_error: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentOutcome:
+    """A document's passage rows and report entry, or why it was skipped."""
+
+    skipped: Skipped | None
+    records: list[dict[str, object]]
+    per_document: dict[str, object] | None
+
+
+def ingest_task(task: DocumentTask, columns: list[str], settings: IngestSettings) -> DocumentOutcome:
+    """One document → its outcome; every failure of one document becomes a Skipped entry."""
+    row = task.row
+    if task.read_error:
+        return DocumentOutcome(Skipped(row.doc_id, row.file, row.row, task.read_error), [], None)
+    try:
+        document, passages = ingest_document(task.raw, task.fmt, row.doc_id, settings,
+                                             row.values.get(ENCODING_COLUMN, "").strip() or None)
+    except DocumentProblem as exc:
+        return DocumentOutcome(Skipped(row.doc_id, row.file, row.row, str(exc)), [], None)
+    except (MemoryError, RecursionError) as exc:
+        return DocumentOutcome(Skipped(row.doc_id, row.file, row.row,
+                                       f"is too large or too deeply nested to read ({type(exc).__name__}). Split or "
+                                       "re-export it."), [], None)
+    except Exception as exc:  # noqa: BLE001 - one document's reader bug must not take the others down
+        return DocumentOutcome(Skipped(row.doc_id, row.file, row.row,
+                                       f"could not be read: the reader failed unexpectedly ({type(exc).__name__}: "
+                                       f"{exc}). This is a bug in the pipeline; please report it with the file."),
+                               [], None)
+    records = _passage_records(row, columns, document, passages)
+    per_document = {"doc_id": row.doc_id, "file": row.file, "row": row.row,
+                    "format": document.format,  # a web page saved as .txt was read as html
+                    "encoding": document.encoding, "passages": len(passages),
+                    "source_chars": len(document.source_text),
+                    "passage_chars": sum(p.n_chars for p in passages),
+                    "ocr_pages": document.ocr_pages,
+                    "ocr_passages": sum(1 for r in records if r["source_kind"] == "ocr"),
+                    "notes": list(document.notes)}
+    return DocumentOutcome(None, records, per_document)
+
+
+def ingest_partition(columns: list[str], settings: IngestSettings, tasks: list[DocumentTask]) -> list[DocumentOutcome]:
+    """A partition of documents, in order: the task both executors run."""
+    return [ingest_task(task, columns, settings) for task in tasks]
+
+
+def plan_partitions(corpus: Path, rows: list[MetadataRow], documents: int, max_bytes: int) -> list[list[MetadataRow]]:
+    """Consecutive rows, at most `documents` per partition and about `max_bytes` of files each."""
+    parts: list[list[MetadataRow]] = []
+    current: list[MetadataRow] = []
+    size = 0
+    for row in rows:
+        try:
+            nbytes = (corpus / row.file).stat().st_size
+        except OSError:
+            nbytes = 0  # reading it fails later, with the reason in the report
+        if current and (len(current) >= documents or size + nbytes > max_bytes):
+            parts.append(current)
+            current, size = [], 0
+        current.append(row)
+        size += nbytes
+    if current:
+        parts.append(current)
+    return parts
+
+
+def read_tasks(corpus: Path, rows: list[MetadataRow]) -> list[DocumentTask]:
+    """The documents of one partition, read now (the driver holds only the partitions in flight)."""
+    tasks = []
+    for row in rows:
+        path = corpus / row.file
+        fmt = format_of(path) or ""
+        try:
+            tasks.append(DocumentTask(row, fmt, path.read_bytes()))
+        except OSError as exc:
+            tasks.append(DocumentTask(row, fmt, b"", f"cannot be read ({exc.strerror}). Check its permissions."))
+        except MemoryError as exc:
+            tasks.append(DocumentTask(row, fmt, b"", f"is too large or too deeply nested to read "
+                                                     f"({type(exc).__name__}). Split or re-export it."))
+    return tasks
+
+
+def ingest_corpus(corpus_dir: str | Path, settings: IngestSettings, run: RunSettings | None = None) -> IngestResult:
+    """Read and check the whole corpus; raise PipelineError in strict mode if anything is wrong.
+
+    Documents are read in partitions through the executor of params.yaml `run` (this process
+    by default); results come back in metadata order, so the output does not depend on it.
+    """
     began = time.perf_counter()
+    run = run or RunSettings()
     corpus = Path(corpus_dir)
     metadata = read_metadata(corpus / "metadata.csv")
     if not metadata.rows:
@@ -80,43 +181,21 @@ def ingest_corpus(corpus_dir: str | Path, settings: IngestSettings) -> IngestRes
     rows, problems = check_rows(metadata, corpus)
     problems.extend(orphan_files(metadata, corpus))
     records: list[dict[str, object]] = []
-    formats: Counter[str] = Counter()
-    encodings: Counter[str] = Counter()
     per_document: list[dict[str, object]] = []
-    for row in tqdm(rows, desc="ingest", unit="doc", disable=None, leave=False):
-        path = corpus / row.file
-        fmt = format_of(path) or ""
-        try:
-            document, passages = ingest_document(path.read_bytes(), fmt, row.doc_id, settings,
-                                                 row.values.get(ENCODING_COLUMN, "").strip() or None)
-        except DocumentProblem as exc:
-            problems.append(Skipped(row.doc_id, row.file, row.row, str(exc)))
-            continue
-        except OSError as exc:
-            problems.append(Skipped(row.doc_id, row.file, row.row, f"cannot be read ({exc.strerror}). Check its permissions."))
-            continue
-        except (MemoryError, RecursionError) as exc:
-            problems.append(Skipped(row.doc_id, row.file, row.row,
-                                    f"is too large or too deeply nested to read ({type(exc).__name__}). Split or "
-                                    "re-export it."))
-            continue
-        except Exception as exc:  # noqa: BLE001 - one document's reader bug must not take the others down
-            problems.append(Skipped(row.doc_id, row.file, row.row,
-                                    f"could not be read: the reader failed unexpectedly ({type(exc).__name__}: "
-                                    f"{exc}). This is a bug in the pipeline; please report it with the file."))
-            continue
-        fmt = document.format  # a web page saved as .txt was read as html
-        formats[fmt] += 1
-        encodings[document.encoding or "(binary format)"] += 1
-        records_of_document = _passage_records(row, metadata.columns, document, passages)
-        ocr_passages = sum(1 for r in records_of_document if r["source_kind"] == "ocr")
-        per_document.append({"doc_id": row.doc_id, "file": row.file, "row": row.row, "format": fmt,
-                             "encoding": document.encoding, "passages": len(passages),
-                             "source_chars": len(document.source_text),
-                             "passage_chars": sum(p.n_chars for p in passages),
-                             "ocr_pages": document.ocr_pages, "ocr_passages": ocr_passages,
-                             "notes": list(document.notes)})
-        records.extend(records_of_document)
+    parts = plan_partitions(corpus, rows, run.documents_per_partition, run.partition_mb * 1024 * 1024)
+    task = functools.partial(ingest_partition, list(metadata.columns), settings)
+    with open_executor(run, len(rows), "ingest", unit="documents",
+                       minimum=("min_documents_for_dask", run.min_documents_for_dask)) as executor:
+        for outcomes in executor.map(task, (read_tasks(corpus, part) for part in parts), total=len(parts),
+                                     desc="ingest"):
+            for outcome in outcomes:
+                if outcome.skipped is not None:
+                    problems.append(outcome.skipped)
+                else:
+                    per_document.append(outcome.per_document)  # type: ignore[arg-type]
+                    records.extend(outcome.records)
+    formats = Counter(str(d["format"]) for d in per_document)
+    encodings = Counter(str(d["encoding"] or "(binary format)") for d in per_document)
     problems.sort(key=lambda p: (p.row is None, p.row or 0, p.file))
     if problems and settings.strict:
         listing = "\n".join(f"  - {p.describe(str(corpus / 'metadata.csv'))}" for p in problems)
@@ -137,7 +216,7 @@ def ingest_corpus(corpus_dir: str | Path, settings: IngestSettings) -> IngestRes
         "ocr_passages": int((frame["source_kind"] == "ocr").sum()) if len(frame) else 0,
         "ocr_documents": sum(1 for d in per_document if d["ocr_pages"]),
         "notes": [{"doc_id": d["doc_id"], "file": d["file"], "note": note}
-                  for d in per_document for note in d["notes"]],
+                  for d in per_document for note in d["notes"]],  # type: ignore[attr-defined]
         "per_document": per_document,
     }
     return IngestResult(frame, report, time.perf_counter() - began)
@@ -173,11 +252,11 @@ def _frame(records: list[dict[str, object]], columns: list[str]) -> pd.DataFrame
 
 
 def run_ingest(corpus_dir: str | Path, out: str | Path, report_path: str | Path,
-               settings: IngestSettings) -> IngestResult:
+               settings: IngestSettings, run: RunSettings | None = None) -> IngestResult:
     """Run the stage and write both outputs atomically (only after all validation passed)."""
     from pipeline.atomic import write_json, write_parquet
 
-    result = ingest_corpus(corpus_dir, settings)
+    result = ingest_corpus(corpus_dir, settings, run)
     write_parquet(out, result.passages)
     write_json(report_path, result.report)
     return result

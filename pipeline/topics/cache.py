@@ -19,7 +19,7 @@ import hashlib
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +31,9 @@ from pipeline.topics.embeddings import Embedder
 log = logging.getLogger(__name__)
 
 CACHE_FORMAT = 1
+
+# chunks' texts → their vectors, in order (the default embeds in this process)
+MapChunks = Callable[[list[list[str]]], Iterable[np.ndarray]]
 
 
 def text_key(model_name: str, text: str) -> str:
@@ -97,29 +100,43 @@ class EmbeddingCache:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def embed(self, texts: Sequence[str], embedder: Embedder, chunk_size: int = 2048) -> tuple[np.ndarray, int]:
+    def missing(self, texts: Sequence[str]) -> list[tuple[str, str]]:
+        """(key, text) of each distinct text the cache lacks, in first-seen order."""
+        index = set(self.keys)
+        missing: dict[str, str] = {}
+        for text in texts:
+            key = text_key(self.model_name, text)
+            if key not in index and key not in missing:
+                missing[key] = text
+        return list(missing.items())
+
+    def embed(self, texts: Sequence[str], embedder: Embedder, chunk_size: int = 2048,
+              map_chunks: MapChunks | None = None) -> tuple[np.ndarray, int]:
         """Vectors for `texts` in order, embedding only texts the cache lacks.
 
         Returns (vectors, number of texts newly embedded). New vectors are saved every
-        `chunk_size` texts, so an interrupted run resumes where it stopped.
+        `chunk_size` texts, so an interrupted run resumes where it stopped. `map_chunks` turns
+        the chunks' texts into their vectors, in order (elsewhere, e.g. on Dask workers);
+        by default `embedder.embed` runs here.
         """
         keys = [text_key(self.model_name, t) for t in texts]
         index = {k: i for i, k in enumerate(self.keys)}
-        missing: dict[str, str] = {}
-        for key, text in zip(keys, texts, strict=True):
-            if key not in index and key not in missing:
-                missing[key] = text
-        pending = list(missing.items())
+        pending = self.missing(texts)
+        chunks = [pending[begin:begin + chunk_size] for begin in range(0, len(pending), chunk_size)]
+        if map_chunks is None:
+            results: Iterable[np.ndarray] = (embedder.embed(texts_of) for texts_of in
+                                             ([text for _, text in chunk] for chunk in chunks))
+        else:
+            results = map_chunks([[text for _, text in chunk] for chunk in chunks])
         with tqdm(total=len(pending), desc="embedding", unit="passage", disable=len(pending) < chunk_size,
                   file=sys.stderr) as progress:
-            for begin in range(0, len(pending), chunk_size):
-                chunk = pending[begin:begin + chunk_size]
-                fresh = np.asarray(embedder.embed([text for _, text in chunk]), dtype=np.float32)
+            for chunk, vectors in zip(chunks, results, strict=True):
+                fresh = np.asarray(vectors, dtype=np.float32)
                 if fresh.shape[0] != len(chunk):
                     raise RuntimeError(f"embedder returned {fresh.shape[0]} vectors for {len(chunk)} texts")
                 if self.vectors is not None and self.vectors.shape[1] != fresh.shape[1]:
                     self._reject(f"dimension {self.vectors.shape[1]} differs from the model's {fresh.shape[1]}")
-                    return self.embed(texts, embedder, chunk_size)
+                    return self.embed(texts, embedder, chunk_size, map_chunks)
                 start = len(self.keys)
                 self.keys.extend(key for key, _ in chunk)
                 self.vectors = fresh if self.vectors is None else np.vstack([self.vectors, fresh])
@@ -130,7 +147,7 @@ class EmbeddingCache:
         if self.vectors is None:
             return np.zeros((0, 0), dtype=np.float32), 0
         rows = np.fromiter((index[k] for k in keys), dtype=np.int64, count=len(keys))
-        return self.vectors[rows], len(missing)
+        return self.vectors[rows], len(pending)
 
     def _save(self) -> None:
         assert self.vectors is not None

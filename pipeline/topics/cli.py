@@ -20,7 +20,8 @@ def register(subparsers) -> None:
             "passages are embedded), cluster them into topics with BERTopic, describe each topic "
             "per language, and compare groups of documents (params.yaml compare.group_column) with "
             "bootstrap intervals over documents, and estimate covariate effects on topic prevalence "
-            "(params.yaml effects.covariates). Settings: params.yaml sections `topics`, `compare` and `effects`."
+            "(params.yaml effects.covariates). Passages are embedded here or as Dask tasks (params.yaml `run`). "
+            "Settings: params.yaml sections `topics`, `compare`, `effects` and `run`."
         ),
     )
     parser.add_argument("--passages", default=default_path("passages"), help="ingest output (default: %(default)s)")
@@ -39,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the stage and print a one-line summary."""
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from pipeline.run.settings import run_settings
     from pipeline.topics.stage import run_stage
 
     params = load_params(args.params)
@@ -46,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     compare_settings = stage_settings(CompareSettings, "compare", params)
     effect_settings = stage_settings(EffectsSettings, "effects", params)
     summary = run_stage(args.passages, args.languages, args.entities or None, args.out, args.metrics,
-                        args.cache or None, topic_settings, compare_settings, effect_settings=effect_settings)
+                        args.cache or None, topic_settings, compare_settings, effect_settings=effect_settings,
+                        run=run_settings(params))
     print(f"topics: {summary['passages']} passages ({summary['embedded']} newly embedded), "
           f"{summary['topics']} topics, outlier share {summary['outlier_share']:.1%}, "
           f"{summary['seconds']} s → {summary['out']}")

@@ -7,9 +7,11 @@ files, embeds through the cache and writes everything atomically.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +21,8 @@ import pandas as pd
 from pipeline.atomic import atomic_directory, write_json
 from pipeline.errors import PipelineError
 from pipeline.outputs import OUTPUT, TOPIC_TABLES
+from pipeline.run.executor import LocalExecutor, open_executor
+from pipeline.run.settings import RunSettings
 from pipeline.stage_inputs import read_output
 from pipeline.topics import compare, quality, terms
 from pipeline.topics.cache import EmbeddingCache
@@ -29,6 +33,7 @@ from pipeline.topics.effects import (
     document_covariates,
     estimate_effects,
 )
+from pipeline.topics.embed_tasks import EmbedderSpec, embed_chunk
 from pipeline.topics.embeddings import Embedder, make_embedder
 from pipeline.topics.model import fit_topics, plan_clustering
 from pipeline.topics.neutral import LanguageReference, check_method, load_reference, neutralise
@@ -64,12 +69,34 @@ def assemble_passages(passages: pd.DataFrame, languages: pd.DataFrame, min_chars
     return frame.sort_values(order, kind="stable").reset_index(drop=True), notes
 
 
-def embed_passages(texts: list[str], embedder: Embedder, cache_dir: str | Path | None) -> tuple[np.ndarray, int]:
-    """Vectors for `texts`, through the cache when the embedder allows it; (vectors, n embedded)."""
-    if cache_dir is None or not embedder.cacheable:
-        return embedder.embed(texts), len(texts)
-    cache = EmbeddingCache(cache_dir, embedder.name)
-    return cache.embed(texts, embedder)
+def embed_passages(texts: list[str], embedder: Embedder, cache_dir: str | Path | None,
+                   run: RunSettings | None = None, spec: EmbedderSpec | None = None) -> tuple[np.ndarray, int]:
+    """Vectors for `texts`, through the cache when the embedder allows it; (vectors, n embedded).
+
+    With params.yaml `run.executor: dask` and an embedder workers can rebuild (`spec`: one
+    built from params), the passages the cache lacks are embedded as Dask tasks of
+    `run.partition_size` passages; each worker loads the model once. A vector depends on its
+    text only, so the result is the same as here. An embedder fitted on the whole corpus
+    (tfidf) always runs here.
+    """
+    if run is None or run.executor == "local" or spec is None or not embedder.cacheable:
+        if cache_dir is None or not embedder.cacheable:
+            return embedder.embed(texts), len(texts)
+        return EmbeddingCache(cache_dir, embedder.name).embed(texts, embedder)
+    cache = EmbeddingCache(cache_dir, embedder.name) if cache_dir is not None else None
+    n_missing = len(cache.missing(texts)) if cache is not None else len(texts)
+    with open_executor(run, n_missing, "embeddings") as executor:
+        if isinstance(executor, LocalExecutor):  # below run.min_passages_for_dask
+            return (cache.embed(texts, embedder) if cache is not None else (embedder.embed(texts), len(texts)))
+
+        def on_workers(chunks: list[list[str]]) -> Iterator[np.ndarray]:
+            return executor.map(functools.partial(embed_chunk, spec), chunks, total=len(chunks), desc="embeddings")
+
+        if cache is not None:
+            return cache.embed(texts, embedder, chunk_size=run.partition_size, map_chunks=on_workers)
+        size = run.partition_size
+        parts = list(on_workers([texts[i:i + size] for i in range(0, len(texts), size)]))
+        return np.ascontiguousarray(np.vstack(parts), dtype=np.float32), len(texts)
 
 
 @dataclass
@@ -307,8 +334,13 @@ ENTITY_COLUMNS = ("passage_id", "doc_id", "label", "canonical_id", "canonical_na
 def run_stage(passages_path: str | Path, languages_path: str | Path, entities_path: str | Path | None,
               out_dir: str | Path, metrics_path: str | Path, cache_dir: str | Path | None,
               topic_settings: TopicSettings, compare_settings: CompareSettings,
-              embedder: Embedder | None = None, effect_settings: EffectsSettings | None = None) -> dict:
-    """Read inputs, embed through the cache, analyse, write. Returns a summary for the log line."""
+              embedder: Embedder | None = None, effect_settings: EffectsSettings | None = None,
+              run: RunSettings | None = None) -> dict:
+    """Read inputs, embed through the cache, analyse, write. Returns a summary for the log line.
+
+    `run` (params.yaml `run`) chooses where passages are embedded; a given `embedder` (tests,
+    tools) runs in this process, so it implies the local executor.
+    """
     started = time.perf_counter()
     passages = read_output("passages", passages_path, ("doc_id", "passage_id", "text"))
     languages = read_output("languages", languages_path, ("passage_id", "lang"), what="language labels")
@@ -325,8 +357,10 @@ def run_stage(passages_path: str | Path, languages_path: str | Path, entities_pa
     # refuse an unknown method before minutes of embedding
     needs_reference = check_method(topic_settings.language_neutral)
     reference = load_reference(topic_settings.language_reference) if needs_reference else None
+    spec = None if embedder is not None else EmbedderSpec(topic_settings.embedding, topic_settings.seed,
+                                                          topic_settings.batch_size)
     embedder = embedder or make_embedder(topic_settings.embedding, topic_settings.seed, topic_settings.batch_size)
-    vectors, n_new = embed_passages(corpus["text"].tolist(), embedder, cache_dir)
+    vectors, n_new = embed_passages(corpus["text"].tolist(), embedder, cache_dir, run, spec)
     result = analyse(corpus, vectors, entities, topic_settings, compare_settings, embedder, notes, reference,
                      effect_settings=effect_settings)
     write_result(result, out_dir, metrics_path, topic_settings.save_model)
