@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from pipeline.datasets.kaznerd import spans_from_tags
 from pipeline.e5_tokens.states import WordStates
 from pipeline.e5_tokens.tagger import E5Tagger, TaggerSpec, load_tagger, save_tagger
-from pipeline.entities.e5_backend import spans_from_iob
 from pipeline.errors import PipelineError
 
 
@@ -44,11 +44,11 @@ def test_odd_input_does_not_crash(states):
     assert vectors.shape == (5, 384)
 
 
-def test_spans_from_iob_maps_tags_to_character_offsets():
+def test_the_backend_maps_iob_tags_to_character_offsets():
     offsets = [(0, 3), (4, 9), (10, 12), (13, 20)]
     tags = ["B-PERSON", "I-PERSON", "O", "B-GPE"]
-    assert spans_from_iob(tags, offsets) == [(0, 9, "PERSON"), (13, 20, "GPE")]
-    assert spans_from_iob(["B-GPE", "B-GPE"], offsets[:2]) == [(0, 3, "GPE"), (4, 9, "GPE")]
+    assert spans_from_tags(tags, offsets) == [(0, 9, "PERSON"), (13, 20, "GPE")]
+    assert spans_from_tags(["B-GPE", "B-GPE"], offsets[:2]) == [(0, 3, "GPE"), (4, 9, "GPE")]
 
 
 def _toy_data():

@@ -11,26 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from pipeline.datasets.kaznerd import spans_from_tags
 from pipeline.entities.mention import Mention
 from pipeline.text.kk_tokenizer import tokenize_with_offsets
 
 REBUILD_HINT = "Rebuild it with `python -m pipeline train-kk-e5` (or `dvc repro train_kk_e5`)."
-
-
-def spans_from_iob(tags: Sequence[str], offsets: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
-    """(start_char, end_char, type) for each IOB2 entity; the CRF never emits an orphan `I-`."""
-    out: list[tuple[int, int, str]] = []
-    current: list | None = None
-    for tag, (start, end) in zip(tags, offsets, strict=True):
-        if tag.startswith("I-") and current is not None and current[2] == tag[2:]:
-            current[1] = end
-            continue
-        if current:
-            out.append((current[0], current[1], current[2]))
-        current = [start, end, tag[2:]] if tag != "O" else None
-    if current:
-        out.append((current[0], current[1], current[2]))
-    return out
 
 
 class E5TaggerBackend:
@@ -78,6 +63,6 @@ class E5TaggerBackend:
         tags = self.tag_words([[texts[i][s:e] for s, e in spans] for i, spans in sentences])
         results: list[list[Mention]] = [[] for _ in texts]
         for (i, spans), sentence_tags in zip(sentences, tags, strict=True):
-            for start, end, label in spans_from_iob(sentence_tags, spans):
+            for start, end, label in spans_from_tags(sentence_tags, spans):
                 results[i].append(Mention(start, end, texts[i][start:end], label, 1.0, self.name))
         return results

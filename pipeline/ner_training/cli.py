@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from pipeline.config import stage_settings
-from pipeline.ner_training.cli_common import limit_threads, replace_settings, summary
+from pipeline.ner_training.cli_common import add_model_arguments, limit_threads, replace_settings, summary
 
 
 def run_train_spacy(args: argparse.Namespace) -> int:
@@ -68,10 +68,7 @@ def run_train_ru_crf(args: argparse.Namespace) -> int:
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--params", default="params.yaml", help="settings file (default: params.yaml)")
-    parser.add_argument("--data", help="KazNERD IOB2 file (overrides params.yaml)")
-    parser.add_argument("--output", help="model directory to write (overrides params.yaml)")
-    parser.add_argument("--metrics", help="metrics JSON to write (overrides params.yaml)")
+    add_model_arguments(parser)
     parser.add_argument("--work-dir", dest="work_dir", help="scratch directory for converted data and checkpoints")
     parser.add_argument("--max-steps", dest="max_steps", type=int,
                         help="stop after this many optimizer steps (overrides params.yaml; for quick tries)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 
 
@@ -33,3 +34,11 @@ def summary(metrics: dict) -> str:
 def replace_settings(settings, overrides: dict):
     """`settings` with the command-line overrides applied."""
     return dataclasses.replace(settings, **overrides)
+
+
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """--params, --data, --output, --metrics: what every Kazakh training command accepts."""
+    parser.add_argument("--params", default="params.yaml", help="settings file (default: params.yaml)")
+    parser.add_argument("--data", help="KazNERD IOB2 file (overrides params.yaml)")
+    parser.add_argument("--output", help="model directory to write (overrides params.yaml)")
+    parser.add_argument("--metrics", help="metrics JSON to write (overrides params.yaml)")

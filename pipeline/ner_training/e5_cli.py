@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from pipeline.config import stage_settings
-from pipeline.ner_training.cli_common import limit_threads, replace_settings, summary
+from pipeline.ner_training.cli_common import add_model_arguments, limit_threads, replace_settings, summary
 
 
 def run_train_e5(args: argparse.Namespace) -> int:
@@ -33,10 +33,7 @@ def register(subparsers) -> None:
                     "it at models/kk_ner_e5 and write held-out test scores to models/kk_ner_e5_metrics.json. "
                     "Settings: params.yaml section ner_train_kk_e5.",
     )
-    e5_parser.add_argument("--params", default="params.yaml", help="settings file (default: params.yaml)")
-    e5_parser.add_argument("--data", help="KazNERD IOB2 file (overrides params.yaml)")
-    e5_parser.add_argument("--output", help="model directory to write (overrides params.yaml)")
-    e5_parser.add_argument("--metrics", help="metrics JSON to write (overrides params.yaml)")
+    add_model_arguments(e5_parser)
     e5_parser.add_argument("--max-epochs", dest="max_epochs", type=int, help="epoch budget (overrides params.yaml)")
     e5_parser.add_argument("--dev-only", dest="dev_only", action="store_true",
                            help="score dev only, leave test untouched (for comparing settings on dev)")

@@ -18,7 +18,7 @@ from pipeline import atomic
 from pipeline.datasets.kaznerd import TaggedSentence, spans_from_tags
 from pipeline.metrics_files import write_metrics
 from pipeline.ner_training.e5_settings import E5TaggerSettings
-from pipeline.ner_training.scoring import KK_NER_HEADLINE, interval_record, score_spans
+from pipeline.ner_training.scoring import KK_NER_HEADLINE, evaluate_backend, score_spans
 from pipeline.ner_training.split import kaznerd_split, split_record
 
 
@@ -88,25 +88,6 @@ def fit_tagger(settings: E5TaggerSettings, train: list[TaggedSentence], dev: lis
     return model, history
 
 
-def evaluate_e5_model(model_dir: str | Path, sentences: list[TaggedSentence], bootstrap: bool = False) -> dict[str, Any]:
-    """Exact-span scores of the tagger at `model_dir` on `sentences`' raw text, plus throughput
-    (and 95 % bootstrap intervals over near-duplicate groups when `bootstrap`)."""
-    from pipeline.entities.e5_backend import E5TaggerBackend
-
-    backend = E5TaggerBackend(model_dir=model_dir, lang="kk")
-    texts = [s.text for s in sentences]
-    start = time.perf_counter()
-    mentions = backend.extract(texts)
-    elapsed = time.perf_counter() - start
-    predicted = [[(m.start, m.end, m.label) for m in ms] for ms in mentions]
-    gold = [s.entities() for s in sentences]
-    scores = score_spans(gold, predicted)
-    if bootstrap:
-        scores["ci95"] = interval_record(sentences, gold, predicted)
-    words = sum(len(s.tokens) for s in sentences)
-    return {**scores, "words_per_second": round(words / elapsed) if elapsed > 0 else 0, "sentences": len(sentences)}
-
-
 def train_e5_tagger(settings: E5TaggerSettings, dev_only: bool = False) -> dict[str, Any]:
     """Train, install the tagger at `settings.output`, write and return the metrics."""
     from pipeline.e5_tokens.tagger import save_tagger
@@ -122,12 +103,15 @@ def train_e5_tagger(settings: E5TaggerSettings, dev_only: bool = False) -> dict[
 def write_e5_metrics(settings: E5TaggerSettings, split, train_seconds: float, history: list[dict],
                      dev_only: bool = False) -> dict[str, Any]:
     """Score the tagger at `settings.output` on dev (and test unless `dev_only`); write the metrics."""
+    from pipeline.entities.e5_backend import E5TaggerBackend
+
     output = Path(settings.output)
+    backend = E5TaggerBackend(model_dir=output, lang="kk")  # loaded once for dev and test
     metrics: dict[str, Any] = {
         "model": str(output),
         "backend": "e5:kk",
         "split": split_record(settings, split),
-        "dev": evaluate_e5_model(output, split.dev),
+        "dev": evaluate_backend(backend, split.dev),
         "epochs": history,
         "model_size_bytes": sum(f.stat().st_size for f in output.iterdir() if f.is_file()),
         "train_seconds": round(train_seconds),
@@ -136,6 +120,6 @@ def write_e5_metrics(settings: E5TaggerSettings, split, train_seconds: float, hi
                       "(E5TaggerBackend's regex tokenizer, not KazNERD's tokens); epoch chosen on dev",
     }
     if not dev_only:
-        metrics["test"] = evaluate_e5_model(output, split.test, bootstrap=True)
+        metrics["test"] = evaluate_backend(backend, split.test, bootstrap=True)
     write_metrics(settings.metrics, metrics, KK_NER_HEADLINE)
     return metrics

@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import atomic
-from pipeline.datasets.kaznerd import TaggedSentence
 from pipeline.errors import PipelineError
 from pipeline.metrics_files import write_metrics
 from pipeline.ner_training.convert import to_stanza_json
-from pipeline.ner_training.scoring import KK_NER_HEADLINE, interval_record, score_spans
+from pipeline.ner_training.scoring import KK_NER_HEADLINE, evaluate_backend
 from pipeline.ner_training.settings import StanzaNerSettings
 from pipeline.ner_training.split import kaznerd_split, split_record
 
@@ -43,26 +42,6 @@ def stanza_train_args(settings: StanzaNerSettings, train_file: Path, dev_file: P
         "--max_steps_no_improve", str(settings.max_steps_no_improve),
         "--seed", str(settings.seed),
     ]
-
-
-def evaluate_stanza_model(model_dir: str | Path, sentences: list[TaggedSentence],
-                          bootstrap: bool = False) -> dict[str, Any]:
-    """Exact-span scores of the Stanza model at `model_dir` on `sentences`' raw text, plus throughput
-    (and 95 % bootstrap intervals over near-duplicate groups when `bootstrap`)."""
-    from pipeline.entities.stanza_backend import StanzaBackend
-
-    backend = StanzaBackend(model_dir=model_dir, lang="kk")
-    texts = [s.text for s in sentences]
-    start = time.perf_counter()
-    mentions = backend.extract(texts)
-    elapsed = time.perf_counter() - start
-    predicted = [[(m.start, m.end, m.label) for m in ms] for ms in mentions]
-    gold = [s.entities() for s in sentences]
-    scores = score_spans(gold, predicted)
-    if bootstrap:
-        scores["ci95"] = interval_record(sentences, gold, predicted)
-    words = sum(len(s.tokens) for s in sentences)
-    return {**scores, "words_per_second": round(words / elapsed) if elapsed > 0 else 0, "sentences": len(sentences)}
 
 
 def train_stanza_ner(settings: StanzaNerSettings) -> dict[str, Any]:
@@ -104,13 +83,16 @@ def rescore_stanza_ner(settings: StanzaNerSettings) -> dict[str, Any]:
 
 def write_stanza_metrics(settings: StanzaNerSettings, split, train_seconds: float) -> dict[str, Any]:
     """Score the model at `settings.output` on dev and test; write and return the metrics."""
+    from pipeline.entities.stanza_backend import StanzaBackend
+
     output = Path(settings.output)
+    backend = StanzaBackend(model_dir=output, lang="kk")  # loaded once for dev and test
     metrics = {
         "model": str(output),
         "backend": "stanza:kk",
         "split": split_record(settings, split),
-        "dev": evaluate_stanza_model(output, split.dev),
-        "test": evaluate_stanza_model(output, split.test, bootstrap=True),
+        "dev": evaluate_backend(backend, split.dev),
+        "test": evaluate_backend(backend, split.test, bootstrap=True),
         "model_size_bytes": sum(f.stat().st_size for f in output.iterdir() if f.is_file()),
         "train_seconds": round(train_seconds),
         "settings": dataclasses.asdict(settings),
